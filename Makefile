@@ -1,0 +1,117 @@
+# valkey-lite: one Makefile for the server, the library, the tools and the tests.
+#   make                   server + library + utils
+#   make run               install missing packages, build, run on valkey-lite.conf
+#   make test              install, build, run the C tests and the Tcl suite
+#   make SANITIZER=address test   the same under AddressSanitizer (libc malloc)
+#   make bench             short peer benchmark against redis-server
+
+CC       ?= cc
+SANITIZER ?=
+OPT      ?= -O2
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror $(OPT) -g -D_GNU_SOURCE -MMD -MP
+PKGS     := libevent jemalloc
+LIBS_PC   = $(shell pkg-config --libs libevent 2>/dev/null || echo -levent)
+JE_LIBS   = $(shell pkg-config --libs jemalloc 2>/dev/null || echo -ljemalloc)
+HIREDIS   = $(shell pkg-config --libs hiredis 2>/dev/null || echo -lhiredis)
+
+ifeq ($(SANITIZER),)
+  VARIANT  := release
+  SANFLAGS :=
+  ALLOCLIB  = $(JE_LIBS)
+else
+  VARIANT  := $(SANITIZER)
+  SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all -DVL_LIBC_MALLOC
+  ALLOCLIB  =
+endif
+
+CFLAGS  := $(CFLAGS_BASE) $(SANFLAGS) $(EXTRA_CFLAGS)
+LDLIBS   = $(LIBS_PC) $(ALLOCLIB) -lm -lpthread
+OBJDIR  := src/.build/$(VARIANT)
+
+SRCS     := $(filter-out src/main.c,$(wildcard src/*.c))
+OBJS     := $(patsubst src/%.c,$(OBJDIR)/%.o,$(SRCS))
+MAINOBJ  := $(OBJDIR)/main.o
+SERVER   := src/valkey-lite-server
+LIBA     := src/libvalkeylite.a
+VARSTAMP := src/.build/variant
+
+CTEST_SRCS := $(wildcard tests/c/test_*.c)
+CTEST_BINS := $(patsubst tests/c/%.c,tests/c/.build/%,$(CTEST_SRCS))
+UTIL_SRCS  := $(wildcard utils/*.c)
+UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
+
+.PHONY: all deps run test test-c test-tcl bench check-symbols clean format format-check \
+        test-defrag-loop install
+
+all: deps $(SERVER) $(LIBA) $(UTIL_BINS)
+
+deps:
+	@sh deps/check.sh || sh deps/install.sh
+
+$(VARSTAMP): FORCE
+	@mkdir -p src/.build
+	@[ "$$(cat $@ 2>/dev/null)" = "$(VARIANT)" ] || echo "$(VARIANT)" > $@
+FORCE:
+
+$(OBJDIR)/%.o: src/%.c | $(OBJDIR)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OBJDIR):
+	@mkdir -p $@
+
+$(SERVER): $(OBJS) $(MAINOBJ) $(VARSTAMP)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(MAINOBJ) $(LDLIBS)
+
+# The library is one relocatable object in which every global but the vl* API is made
+# local, so a host can link it beside hiredis and libevent without clashes.
+$(LIBA): $(OBJS) $(VARSTAMP)
+	ld -r -o $(OBJDIR)/valkeylite.o $(OBJS)
+	objcopy -w --keep-global-symbol='vl*' $(OBJDIR)/valkeylite.o
+	rm -f $@ && ar rcs $@ $(OBJDIR)/valkeylite.o
+
+check-symbols: $(LIBA)
+	@bad=$$(nm -g --defined-only $(LIBA) | awk 'NF==3{print $$3}' | grep -v '^vl' || true); \
+	if [ -n "$$bad" ]; then echo "non-vl symbols exported:"; echo "$$bad"; exit 1; fi; \
+	echo "check-symbols: only vl* exported"
+
+tests/c/.build/%: tests/c/%.c $(OBJS) $(VARSTAMP)
+	@mkdir -p tests/c/.build
+	$(CC) $(CFLAGS) -Isrc -Itests/c -o $@ $< $(OBJS) $(LDLIBS) $(HIREDIS)
+
+utils/%: utils/%.c $(LIBA) $(VARSTAMP)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBA) $(LDLIBS) $(HIREDIS)
+
+run: all
+	./$(SERVER) valkey-lite.conf
+
+test-c: all $(CTEST_BINS)
+
+test: all $(CTEST_BINS)
+	tclsh tests/test_helper.tcl --ctests "$(CTEST_BINS)" $(TEST_ARGS)
+
+test-tcl: all
+	tclsh tests/test_helper.tcl $(TEST_ARGS)
+
+test-defrag-loop: all
+	tclsh tests/test_helper.tcl --single tests/unit/defrag.tcl --loop 20
+
+bench: all
+	sh utils/bench.sh --short
+
+format:
+	clang-format -i src/*.c src/*.h tests/c/*.c utils/*.c
+
+format-check:
+	clang-format --dry-run --Werror src/*.c src/*.h
+
+PREFIX ?= /usr/local
+install: $(LIBA)
+	install -d $(PREFIX)/include $(PREFIX)/lib/pkgconfig
+	install -m 644 src/valkey-lite.h $(PREFIX)/include/
+	install -m 644 $(LIBA) $(PREFIX)/lib/
+	sed 's|@PREFIX@|$(PREFIX)|' src/valkey-lite.pc.in > $(PREFIX)/lib/pkgconfig/valkey-lite.pc
+
+clean:
+	rm -rf src/.build tests/c/.build $(SERVER) $(LIBA) $(UTIL_BINS)
+
+-include $(wildcard $(OBJDIR)/*.d)

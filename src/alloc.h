@@ -1,0 +1,65 @@
+/* alloc.h - the allocator layer (pure tier interface).
+ *
+ * Every heap block the server owns goes through these functions. Blocks come from a
+ * vlHeap: a private jemalloc arena with its own thread cache and a byte counter, so that
+ * used_memory and the fragmentation figures describe one server's data and nothing else
+ * (two servers in one process each have their own heap). The heap in use is a per-thread
+ * "current heap" that the server switches on entry to each of its callbacks (allocHeapEnter /
+ * allocHeapLeave); data structures never see it. With no heap entered, blocks come from the
+ * process's default allocator and are counted in a process-wide fallback counter.
+ *
+ * Rejected: passing a heap to every data-structure call (noise on every line for one fact
+ * that never changes inside a callback), and a process-global arena (two servers would mix
+ * their figures). Only alloc.c includes jemalloc. */
+#ifndef VL_ALLOC_H
+#define VL_ALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vlHeap vlHeap;
+
+/* Allocation. Failure to allocate is fatal (logged, then abort), as in Redis: callers never
+ * see NULL. vlFree(NULL) is a no-op. */
+void *vlMalloc(size_t size);
+void *vlCalloc(size_t size);
+void *vlRealloc(void *ptr, size_t size);
+void vlFree(void *ptr);
+size_t vlAllocSize(const void *ptr); /* usable size of a live block */
+char *vlStrdup(const char *s);       /* owned copy of a C string */
+void *vlMemdup(const void *p, size_t len); /* owned copy of len bytes */
+
+/* Heaps. allocHeapCreate returns NULL with a reason in err when no arena can be made. */
+vlHeap *allocHeapCreate(char *err, size_t errlen);
+void allocHeapDestroy(vlHeap *h); /* the heap must be empty of live blocks the caller needs */
+vlHeap *allocHeapEnter(vlHeap *h); /* make h current; returns the previous current heap */
+void allocHeapLeave(vlHeap *prev); /* restore what allocHeapEnter returned */
+vlHeap *allocHeapCurrent(void);
+size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
+
+/* Defrag support. allocMove returns a copy of ptr in a fresh block (old block freed, both
+ * without the thread cache, so the old hole is not handed straight back), or NULL when the
+ * block should stay (allocMoveHint says no and force is 0). */
+void *allocMove(void *ptr, int force);
+int allocMoveHint(const void *ptr); /* 1: worth moving (sparse slab), 0: leave it */
+void allocRefreshBinStats(void);    /* epoch refresh + per-bin average utilization */
+
+/* Whole-allocator figures for INFO, computed when asked. */
+typedef struct allocStats {
+    size_t allocated, active, resident, mapped, retained, dirty, muzzy; /* bytes */
+    size_t small_allocated, large_allocated;
+} allocStats;
+void allocGetStats(const vlHeap *h, allocStats *st);
+void allocPurge(vlHeap *h); /* flush the thread cache, return dirty pages to the OS */
+const char *allocName(void); /* "jemalloc-5.3.0" or "libc" */
+
+/* mallctl access for DEBUG MALLCTL / MALLCTL-STR (-1: no such control or not writable),
+ * and MEMORY MALLOC-STATS. */
+int allocCtl(const char *name, long long *oldv, const long long *newv);
+int allocCtlStr(const char *name, const char **oldv, const char *newv);
+void allocMallocStats(void (*write)(void *ctx, const char *s), void *ctx);
+
+/* Test hook: after n more allocations, the next one fails (fatal); -1 disables. */
+void allocFailAfter(long n);
+
+#endif

@@ -1,0 +1,253 @@
+/* cmd.c - the command table and the path every command takes.
+ *
+ * Each module exports a const table; here they are collected into a per-server dict (name
+ * -> entry, case-insensitive) and a per-server stats array, so the tables stay shared and
+ * read-only while figures stay per server. Admission is an ordered list of checks (rule 4):
+ * each check either passes or has replied and counted a rejection. Then the command runs,
+ * timed, and its side effects are settled: clients blocked on keys it fed are served, its
+ * output limits are checked, monitors have seen it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "server.h"
+
+typedef struct cmdEntry {
+    dictLink link;
+    const vlCommand *cmd;
+    size_t idx;
+} cmdEntry;
+
+static const void *cmdEntryKey(const dictLink *e, size_t *len) {
+    const cmdEntry *ce = (const cmdEntry *)e;
+    *len = strlen(ce->cmd->name);
+    return ce->cmd->name;
+}
+
+static const dictType cmdDictType = {cmdEntryKey, dictHashNoCase, dictKeyCompareNoCase, NULL};
+
+static const vlCommand *const cmdTables[] = {
+    vlConnCommands, vlServerCommands, vlKeyCommands,    vlStringCommands, vlListCommands,
+    vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,
+};
+
+typedef struct cmdRegistry {
+    cmdEntry *entries;
+    size_t n;
+} cmdRegistry;
+
+void cmdTableInit(vlServer *s) {
+    size_t n = 0;
+    for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++)
+        for (const vlCommand *c = cmdTables[t]; c->name; c++) n++;
+    cmdEntry *entries = vlCalloc(sizeof(cmdEntry) * (n ? n : 1));
+    s->commands = dictCreate(&cmdDictType);
+    size_t i = 0;
+    for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++) {
+        for (const vlCommand *c = cmdTables[t]; c->name; c++) {
+            entries[i].cmd = c;
+            entries[i].idx = i;
+            if (dictAdd(s->commands, &entries[i].link) != VL_OK)
+                serverLog(s, LL_WARNING, "duplicate command in tables: %s", c->name);
+            i++;
+        }
+    }
+    s->ncommands = n;
+    s->cmdstats = vlCalloc(sizeof(vlCommandStats) * (n ? n : 1));
+    /* The entries array is found again through any entry's idx: entries[0] is its start. */
+    static const dictType errType = {NULL, NULL, NULL, NULL};
+    VL_UNUSED(errType);
+}
+
+void cmdTableFree(vlServer *s) {
+    if (!s->commands) return;
+    /* entries were allocated as one array; find its base through the entry with idx 0 */
+    cmdEntry *base = NULL;
+    dictIter it;
+    dictIterInit(&it, s->commands);
+    dictLink *e;
+    while ((e = dictIterNext(&it))) {
+        cmdEntry *ce = (cmdEntry *)e;
+        if (ce->idx == 0) base = ce;
+    }
+    dictIterRelease(&it);
+    dictRelease(s->commands);
+    vlFree(base);
+    vlFree(s->cmdstats);
+    s->commands = NULL;
+    s->cmdstats = NULL;
+}
+
+const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len) {
+    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, name, len);
+    return ce ? ce->cmd : NULL;
+}
+
+int cmdIndex(vlServer *s, const vlCommand *cmd) {
+    size_t len = strlen(cmd->name);
+    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, cmd->name, len);
+    return ce ? (int)ce->idx : 0;
+}
+
+void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
+                void *ctx) {
+    dictIter it;
+    dictIterInit(&it, s->commands);
+    dictLink *e;
+    while ((e = dictIterNext(&it))) {
+        cmdEntry *ce = (cmdEntry *)e;
+        fn(ctx, ce->cmd, &s->cmdstats[ce->idx]);
+    }
+    dictIterRelease(&it);
+}
+
+/* ------------------------------------------------------------------- admission */
+
+static void rejectUnknown(vlClient *c) {
+    char args[160];
+    size_t used = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && used < 128; i++) {
+        int room = 128 - (int)used;
+        int alen = (int)(c->argv[i].len < (size_t)room ? c->argv[i].len : (size_t)room);
+        int w = snprintf(args + used, sizeof(args) - used, "'%.*s' ", alen, c->argv[i].ptr);
+        if (w < 0) break;
+        used += (size_t)w;
+        if (used >= sizeof(args)) {
+            used = sizeof(args) - 1;
+            break;
+        }
+    }
+    int nlen = (int)(c->argv[0].len < 128 ? c->argv[0].len : 128);
+    addReplyErrorFormat(c, "ERR unknown command '%.*s', with args beginning with: %s", nlen,
+                        c->argv[0].ptr, args);
+}
+
+static void reject(vlClient *c, const vlCommand *cmd, const char *err) {
+    c->srv->cmdstats[cmdIndex(c->srv, cmd)].rejected_calls++;
+    addReplyError(c, err);
+}
+
+static int checkArity(vlClient *c, const vlCommand *cmd) {
+    if ((cmd->arity > 0 && c->argc != cmd->arity) || c->argc < -cmd->arity) {
+        char err[256];
+        snprintf(err, sizeof(err), "ERR wrong number of arguments for '%s' command", cmd->name);
+        reject(c, cmd, err);
+        return 0;
+    }
+    return 1;
+}
+
+static int checkAuth(vlClient *c, const vlCommand *cmd) {
+    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+        reject(c, cmd, "NOAUTH Authentication required.");
+        return 0;
+    }
+    return 1;
+}
+
+static int checkSubscribed(vlClient *c, const vlCommand *cmd) {
+    if ((c->flags & CLIENT_PUBSUB) && c->resp == 2 && !(cmd->flags & CMD_ALLOW_SUBSCRIBED)) {
+        char err[256];
+        snprintf(err, sizeof(err),
+                 "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                 "RESET are allowed in this context",
+                 cmd->name);
+        reject(c, cmd, err);
+        return 0;
+    }
+    return 1;
+}
+
+static int checkMemory(vlClient *c, const vlCommand *cmd) {
+    vlServer *s = c->srv;
+    if (s->cfg.maxmemory && (cmd->flags & CMD_DENYOOM) && serverEvictIfNeeded(s) != VL_OK) {
+        reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
+        return 0;
+    }
+    return 1;
+}
+
+typedef int (*admissionCheck)(vlClient *c, const vlCommand *cmd);
+
+static const admissionCheck admissionChecks[] = {
+    checkArity,
+    checkAuth,
+    checkSubscribed,
+    checkMemory,
+};
+
+static int isPaused(vlClient *c, const vlCommand *cmd) {
+    vlServer *s = c->srv;
+    if (!s->pause_end_ms || (c->flags & CLIENT_FAKE)) return 0;
+    if (s->mstime >= s->pause_end_ms) return 0;
+    if (cmd->flags & CMD_PAUSE_EXEMPT) return 0;
+    return s->pause_all || (cmd->flags & CMD_WRITE);
+}
+
+static void feedMonitors(vlClient *c) {
+    vlServer *s = c->srv;
+    vstr *line = NULL;
+    uint64_t us = utilUsTime();
+    vstrCatFmt(&line, "+%llu.%06llu [%d %s]", (unsigned long long)(us / 1000000),
+               (unsigned long long)(us % 1000000), c->db->id,
+               (c->flags & CLIENT_UNIX) ? "unix:" : c->addr);
+    for (int i = 0; i < c->argc; i++) {
+        vstrCat(&line, " ", 1);
+        vstrCatRepr(&line, c->argv[i].ptr, c->argv[i].len);
+    }
+    vstrCat(&line, "\r\n", 2);
+    for (vlClient *m = s->clients; m; m = m->next) {
+        if ((m->flags & CLIENT_MONITOR) && m != c) addReplyRaw(m, line->buf, line->len);
+    }
+    vstrFree(line);
+}
+
+void cmdCall(vlClient *c, const vlCommand *cmd) {
+    vlServer *s = c->srv;
+    int skip_next = c->flags & CLIENT_REPLY_SKIP_NEXT;
+    if (skip_next) {
+        c->flags |= CLIENT_REPLY_SKIP;
+        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
+    }
+    vlClient *prev = s->current_client;
+    s->current_client = c;
+    c->cmd = cmd;
+    uint64_t t0 = utilMonoUs();
+    cmd->proc(c);
+    uint64_t dur = utilMonoUs() - t0;
+    s->current_client = prev;
+    if (skip_next) c->flags &= ~CLIENT_REPLY_SKIP;
+    vlCommandStats *st = &s->cmdstats[cmdIndex(s, cmd)];
+    st->calls++;
+    st->usec += (long long)dur;
+    s->stats.numcommands++;
+    c->lastcmd = cmd;
+    c->cmd = NULL;
+    if (s->cfg.slowlog_log_slower_than >= 0 &&
+        (long long)dur >= s->cfg.slowlog_log_slower_than && !(c->flags & CLIENT_BLOCKED))
+        slowlogPush(s, c, (long long)dur);
+    if (s->cfg.latency_monitor_threshold && (long long)(dur / 1000) >= s->cfg.latency_monitor_threshold)
+        latencyAddSample(s, "command", (long long)(dur / 1000));
+}
+
+int cmdProcess(vlClient *c) {
+    vlServer *s = c->srv;
+    serverUpdateCachedTime(s);
+    const vlCommand *cmd = cmdLookup(s, c->argv[0].ptr, c->argv[0].len);
+    c->cmd = NULL;
+    if (!cmd) {
+        rejectUnknown(c);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof(admissionChecks) / sizeof(admissionChecks[0]); i++)
+        if (!admissionChecks[i](c, cmd)) return 1;
+    if (isPaused(c, cmd)) {
+        c->flags |= CLIENT_PAUSED;
+        return 0;
+    }
+    if (s->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
+    cmdCall(c, cmd);
+    blockingHandleReady(s);
+    if (c->reply.bytes > (1u << 20)) clientCheckOutputLimits(c);
+    return 1;
+}

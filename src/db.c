@@ -1,0 +1,216 @@
+/* db.c - the keyspace: lookups with lazy expiry, add/replace/delete, expiry entries, flush.
+ *
+ * A db is two dicts: keys (vlObj entries, the key embedded in the object) and expires
+ * (vlExpire entries holding their own copy of the name and the deadline). The expire dict
+ * never points at objects, so an object can be reallocated (APPEND) or moved by defrag
+ * without touching it: the one-owner rule. OBJ_F_EXPIRE on the object saves the expires
+ * lookup for the common key without a TTL. */
+#include <string.h>
+
+#include "server.h"
+
+static const void *objEntryKey(const dictLink *e, size_t *len) {
+    return objKey((const vlObj *)e, len);
+}
+
+static void objEntryFree(dictLink *e) {
+    objFree((vlObj *)e);
+}
+
+static const void *expEntryKey(const dictLink *e, size_t *len) {
+    const vlExpire *x = (const vlExpire *)e;
+    *len = x->klen;
+    return x->key;
+}
+
+static void expEntryFree(dictLink *e) {
+    vlFree(e);
+}
+
+const dictType dbKeysType = {objEntryKey, NULL, NULL, objEntryFree};
+const dictType dbExpiresType = {expEntryKey, NULL, NULL, expEntryFree};
+
+int64_t dbGetExpire(vlDb *db, const vlObj *o) {
+    if (!(o->flags & OBJ_F_EXPIRE)) return -1;
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    vlExpire *x = (vlExpire *)dictFind(db->expires, k, klen);
+    return x ? x->when : -1;
+}
+
+void dbSetExpire(vlServer *s, vlDb *db, vlObj *o, int64_t when_ms) {
+    VL_UNUSED(s);
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    vlExpire *x = (vlExpire *)dictFind(db->expires, k, klen);
+    if (!x) {
+        x = vlMalloc(sizeof(vlExpire) + klen);
+        x->link.next = NULL;
+        x->klen = (uint32_t)klen;
+        memcpy(x->key, k, klen);
+        dictAddNew(db->expires, &x->link);
+    }
+    x->when = when_ms;
+    o->flags |= OBJ_F_EXPIRE;
+}
+
+int dbRemoveExpire(vlServer *s, vlDb *db, vlObj *o) {
+    VL_UNUSED(s);
+    if (!(o->flags & OBJ_F_EXPIRE)) return 0;
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    dictLink *x = dictUnlink(db->expires, k, klen);
+    o->flags &= (uint8_t)~OBJ_F_EXPIRE;
+    vlFree(x);
+    return x != NULL;
+}
+
+/* Frees a value the keyspace no longer holds: big ones go to the lazy-free job when the
+ * config asks for it on this path. */
+static void dbDisposeObj(vlServer *s, vlObj *o, int lazy) {
+    if (lazy)
+        lazyfreeObj(s, o);
+    else
+        objFree(o);
+}
+
+static vlObj *dbDetach(vlDb *db, const void *key, size_t klen) {
+    vlObj *o = (vlObj *)dictUnlink(db->keys, key, klen);
+    if (o && (o->flags & OBJ_F_EXPIRE)) vlFree(dictUnlink(db->expires, key, klen));
+    return o;
+}
+
+int dbExpireIfNeeded(vlServer *s, vlDb *db, vlObj *o) {
+    if (!(o->flags & OBJ_F_EXPIRE)) return 0;
+    int64_t when = dbGetExpire(db, o);
+    if (when < 0 || when > s->mstime) return 0;
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    /* the name must outlive the object for the notification */
+    char small[256];
+    char *name = klen <= sizeof(small) ? small : vlMalloc(klen);
+    memcpy(name, k, klen);
+    vlObj *d = dbDetach(db, name, klen);
+    dbDisposeObj(s, d, s->cfg.lazyfree_lazy_expire);
+    s->stats.expiredkeys++;
+    notifyKeyspaceEvent(s, NOTIFY_EXPIRED, "expired", name, klen, db->id);
+    if (name != small) vlFree(name);
+    return 1;
+}
+
+vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags) {
+    vlServer *s = c->srv;
+    vlDb *db = c->db;
+    vlObj *o = (vlObj *)dictFind(db->keys, key, klen);
+    if (o && (o->flags & OBJ_F_EXPIRE) && dbExpireIfNeeded(s, db, o)) o = NULL;
+    if (!(flags & LOOKUP_WRITE)) {
+        if (o) {
+            s->stats.keyspace_hits++;
+        } else {
+            s->stats.keyspace_misses++;
+            notifyKeyspaceEvent(s, NOTIFY_KEY_MISS, "keymiss", key, klen, db->id);
+        }
+    }
+    if (o && !(flags & LOOKUP_NOTOUCH)) o->lru = s->lruclock;
+    return o;
+}
+
+vlObj *dbLookupRead(vlClient *c, const protoArg *key) {
+    return dbLookup(c, key->ptr, key->len, LOOKUP_NONE);
+}
+
+vlObj *dbLookupWrite(vlClient *c, const protoArg *key) {
+    return dbLookup(c, key->ptr, key->len, LOOKUP_WRITE);
+}
+
+vlObj *dbLookupTypeOrReply(vlClient *c, const protoArg *key, int type, int write, int *wrong) {
+    vlObj *o = dbLookup(c, key->ptr, key->len, write ? LOOKUP_WRITE : LOOKUP_NONE);
+    if (wrong) *wrong = 0;
+    if (o && o->type != type) {
+        addReplyErrorWrongType(c);
+        if (wrong) *wrong = 1;
+        return NULL;
+    }
+    return o;
+}
+
+void dbAdd(vlServer *s, vlDb *db, vlObj *o) {
+    o->lru = s->lruclock;
+    dictAddNew(db->keys, &o->link);
+}
+
+void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
+    VL_UNUSED(s);
+    nu->flags = old->flags;
+    nu->lru = s->lruclock;
+    dictReplace(db->keys, &old->link, &nu->link);
+    int shared = old->enc != OBJ_ENC_EMBSTR && old->enc != OBJ_ENC_INT &&
+                 nu->enc != OBJ_ENC_EMBSTR && nu->enc != OBJ_ENC_INT && objPtr(old) == objPtr(nu);
+    if (shared)
+        objFreeShell(old);
+    else
+        objFree(old);
+}
+
+void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl) {
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    vlObj *old = (vlObj *)dictFind(db->keys, k, klen);
+    o->lru = s->lruclock;
+    if (!old) {
+        dictAddNew(db->keys, &o->link);
+        return;
+    }
+    if (keepttl && (old->flags & OBJ_F_EXPIRE)) {
+        o->flags |= OBJ_F_EXPIRE;
+    } else if (old->flags & OBJ_F_EXPIRE) {
+        vlFree(dictUnlink(db->expires, k, klen));
+    }
+    dictReplace(db->keys, &old->link, &o->link);
+    dbDisposeObj(s, old, s->cfg.lazyfree_lazy_server_del);
+}
+
+int dbDelete(vlServer *s, vlDb *db, const void *key, size_t klen) {
+    vlObj *o = dbDetach(db, key, klen);
+    if (!o) return 0;
+    dbDisposeObj(s, o, s->cfg.lazyfree_lazy_server_del);
+    return 1;
+}
+
+int dbUnlinkLazy(vlServer *s, vlDb *db, const void *key, size_t klen) {
+    vlObj *o = dbDetach(db, key, klen);
+    if (!o) return 0;
+    lazyfreeObj(s, o);
+    return 1;
+}
+
+vlObj *dbUnlinkObj(vlServer *s, vlDb *db, const void *key, size_t klen) {
+    VL_UNUSED(s);
+    vlObj *o = dbDetach(db, key, klen);
+    if (o) o->flags &= (uint8_t)~OBJ_F_EXPIRE;
+    return o;
+}
+
+long long dbEmpty(vlServer *s, int dbid, int async) {
+    long long removed = 0;
+    int from = dbid < 0 ? 0 : dbid, to = dbid < 0 ? s->cfg.databases - 1 : dbid;
+    for (int i = from; i <= to; i++) {
+        vlDb *db = &s->db[i];
+        removed += (long long)dictSize(db->keys);
+        if (async) {
+            lazyfreeDicts(s, db->keys, db->expires);
+        } else {
+            dictRelease(db->keys);
+            dictRelease(db->expires);
+        }
+        db->keys = dictCreate(&dbKeysType);
+        db->expires = dictCreate(&dbExpiresType);
+        db->avg_ttl = 0;
+        db->expire_cursor = 0;
+    }
+    return removed;
+}
+
+void dbSignalModified(vlServer *s, vlDb *db, const void *key, size_t klen) {
+    blockingSignalKey(s, db, key, klen);
+}

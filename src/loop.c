@@ -1,0 +1,323 @@
+/* loop.c - the server's libevent glue: listeners, the cron timer, the flush event, generic
+ * timers. With conn.c, the only file that includes libevent.
+ *
+ * The server never owns process-wide libevent state: it registers events on whatever base
+ * it is given (its own in the standalone binary, the host's when embedded), and every
+ * callback enters the server's heap first, so blocks made inside are counted as the
+ * server's. Writes are batched: a client with new output joins a pending list, and one
+ * flush event, activated with event_active, writes them all once per loop pass (libevent
+ * 2.1 has no before-sleep hook; an activated event runs after the callbacks already active,
+ * so a burst of readable clients is served before anything is written).
+ *
+ * Listeners are evconnlistener on sockets we create ourselves, so bind errors are ours to
+ * report, '-' optional addresses can be skipped, and port 0 can be read back. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "server.h"
+
+static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                     int socklen, void *arg) {
+    vlServer *s = arg;
+    VL_UNUSED(l);
+    vlHeap *prev = allocHeapEnter(s->heap);
+    char addr[64] = "";
+    int is_unix = sa->sa_family == AF_UNIX;
+    if (sa->sa_family == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)sa;
+        char ip[INET_ADDRSTRLEN];
+        inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
+        snprintf(addr, sizeof(addr), "%s:%d", ip, ntohs(in->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+        char ip[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
+        snprintf(addr, sizeof(addr), "%s:%d", ip, ntohs(in6->sin6_port));
+    } else {
+        snprintf(addr, sizeof(addr), "%s:0", s->cfg.unixsocket ? s->cfg.unixsocket : "");
+    }
+    VL_UNUSED(socklen);
+    connAccept(s, fd, is_unix, addr);
+    allocHeapLeave(prev);
+}
+
+static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t errlen,
+                     int *bound_port) {
+    struct addrinfo hints, *res = NULL;
+    char portstr[16];
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
+    snprintf(portstr, sizeof(portstr), "%d", port);
+    if (strcmp(addr, "*") == 0) addr = "0.0.0.0";
+    if (strcmp(addr, "::*") == 0) addr = "::";
+    int rc = getaddrinfo(addr, portstr, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+        return -EINVAL;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        int e = errno;
+        snprintf(err, errlen, "socket: %s", strerror(e));
+        freeaddrinfo(res);
+        return -e;
+    }
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
+    if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, s->cfg.tcp_backlog) < 0) {
+        int e = errno;
+        snprintf(err, errlen, "Could not create server TCP listening socket %s:%d: %s", addr,
+                 port, strerror(e));
+        close(fd);
+        freeaddrinfo(res);
+        return -e;
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0) {
+        if (ss.ss_family == AF_INET)
+            *bound_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+        else
+            *bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    }
+    struct evconnlistener *l = evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    if (!l) {
+        snprintf(err, errlen, "evconnlistener_new failed");
+        close(fd);
+        return -ENOMEM;
+    }
+    s->listeners[s->nlisteners++] = l;
+    return 0;
+}
+
+static int listenUnix(vlServer *s, char *err, size_t errlen) {
+    struct sockaddr_un sun;
+    const char *path = s->cfg.unixsocket;
+    if (strlen(path) >= sizeof(sun.sun_path)) {
+        snprintf(err, errlen, "unixsocket path too long: %s", path);
+        return -1;
+    }
+    unlink(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "socket(AF_UNIX): %s", strerror(errno));
+        return -1;
+    }
+    memset(&sun, 0, sizeof(sun));
+    sun.sun_family = AF_UNIX;
+    strcpy(sun.sun_path, path);
+    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || listen(fd, s->cfg.tcp_backlog) < 0) {
+        snprintf(err, errlen, "Could not create server unix socket %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (s->cfg.unixsocketperm) chmod(path, (mode_t)s->cfg.unixsocketperm);
+    struct evconnlistener *l = evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    if (!l) {
+        close(fd);
+        snprintf(err, errlen, "evconnlistener_new failed");
+        return -1;
+    }
+    s->listeners[s->nlisteners++] = l;
+    return 0;
+}
+
+static void closeListeners(vlServer *s) {
+    for (int i = 0; i < s->nlisteners; i++) evconnlistener_free(s->listeners[i]);
+    s->nlisteners = 0;
+    if (s->cfg.unixsocket) unlink(s->cfg.unixsocket);
+}
+
+/* Port 0 means no TCP at all (Redis's meaning), which is how an embedded server is
+ * in-process only. */
+static int openListeners(vlServer *s, char *err, size_t errlen) {
+    int port = s->cfg.port;
+    int want_tcp = port != 0;
+    s->listen_port = 0;
+    if (want_tcp) {
+        int bound_any = 0, bound_port = port;
+        for (int i = 0; i < s->cfg.nbind; i++) {
+            const char *a = s->cfg.bind[i];
+            int optional = a[0] == '-';
+            if (optional) a++;
+            char e[256];
+            int rc = listenTcp(s, a, bound_port, e, sizeof(e), &bound_port);
+            if (rc == 0) {
+                bound_any = 1;
+                continue;
+            }
+            if (optional && (rc == -EADDRNOTAVAIL || rc == -EAFNOSUPPORT || rc == -EPROTONOSUPPORT ||
+                             rc == -EINVAL)) {
+                serverLog(s, LL_NOTICE, "Skipping optional bind address %s: %s", a, e);
+                continue;
+            }
+            snprintf(err, errlen, "%s", e);
+            closeListeners(s);
+            return VL_ERR;
+        }
+        if (!bound_any && s->cfg.nbind > 0) {
+            snprintf(err, errlen, "Failed listening on any of the bind addresses");
+            return VL_ERR;
+        }
+        s->listen_port = bound_port;
+    }
+    if (s->cfg.unixsocket && listenUnix(s, err, errlen) != 0) {
+        closeListeners(s);
+        return VL_ERR;
+    }
+    return VL_OK;
+}
+
+static void cronCb(evutil_socket_t fd, short what, void *arg) {
+    vlServer *s = arg;
+    VL_UNUSED(fd);
+    VL_UNUSED(what);
+    vlHeap *prev = allocHeapEnter(s->heap);
+    serverCron(s);
+    allocHeapLeave(prev);
+}
+
+static void flushCb(evutil_socket_t fd, short what, void *arg) {
+    vlServer *s = arg;
+    VL_UNUSED(fd);
+    VL_UNUSED(what);
+    vlHeap *prev = allocHeapEnter(s->heap);
+    connFlushPending(s);
+    if (s->shutdown_asap && s->own_base) event_base_loopbreak(s->base);
+    allocHeapLeave(prev);
+}
+
+void loopScheduleFlush(vlServer *s) {
+    if (s->flush_ev && !event_pending(s->flush_ev, EV_TIMEOUT, NULL))
+        event_active(s->flush_ev, EV_TIMEOUT, 0);
+}
+
+int loopSetHz(vlServer *s) {
+    if (!s->cron_ev) return VL_OK;
+    int hz = s->cfg.hz < 1 ? 1 : s->cfg.hz > 500 ? 500 : s->cfg.hz;
+    struct timeval tv = {0, 1000000 / hz};
+    event_del(s->cron_ev);
+    event_add(s->cron_ev, &tv);
+    return VL_OK;
+}
+
+int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
+    s->base = base;
+    if (openListeners(s, err, errlen) != VL_OK) return VL_ERR;
+    s->cron_ev = event_new(base, -1, EV_PERSIST, cronCb, s);
+    s->flush_ev = event_new(base, -1, 0, flushCb, s);
+    if (!s->cron_ev || !s->flush_ev) {
+        snprintf(err, errlen, "event_new failed");
+        loopDetach(s);
+        return VL_ERR;
+    }
+    loopSetHz(s);
+    s->attached = 1;
+    return VL_OK;
+}
+
+void loopDetach(vlServer *s) {
+    closeListeners(s);
+    if (s->cron_ev) event_free(s->cron_ev);
+    if (s->flush_ev) event_free(s->flush_ev);
+    s->cron_ev = s->flush_ev = NULL;
+    s->attached = 0;
+}
+
+int loopRebind(vlServer *s, char *err, size_t errlen) {
+    if (!s->attached) return VL_OK;
+    closeListeners(s);
+    return openListeners(s, err, errlen);
+}
+
+/* Generic one-shot timers for modules (defrag work slices, lazy free, blocking timeouts):
+ * the callback runs inside the server's heap like every other callback. */
+typedef struct loopTimer {
+    vlServer *s;
+    void (*fn)(void *arg);
+    void *arg;
+    struct event *ev;
+} loopTimer;
+
+static void timerCb(evutil_socket_t fd, short what, void *arg) {
+    loopTimer *t = arg;
+    VL_UNUSED(fd);
+    VL_UNUSED(what);
+    vlHeap *prev = allocHeapEnter(t->s->heap);
+    t->fn(t->arg);
+    allocHeapLeave(prev);
+}
+
+struct event *loopTimerNew(vlServer *s, void (*fn)(void *arg), void *arg) {
+    loopTimer *t = vlMalloc(sizeof(*t));
+    t->s = s;
+    t->fn = fn;
+    t->arg = arg;
+    t->ev = event_new(s->base, -1, 0, timerCb, t);
+    return (struct event *)t;
+}
+
+void loopTimerStart(struct event *ev, uint64_t us) {
+    loopTimer *t = (loopTimer *)ev;
+    struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
+    event_add(t->ev, &tv);
+}
+
+void loopTimerFree(struct event *ev) {
+    loopTimer *t = (loopTimer *)ev;
+    if (!t) return;
+    event_free(t->ev);
+    vlFree(t);
+}
+
+/* The standalone server's own loop: SIGTERM/SIGINT stop it cleanly. Signals are only
+ * installed here, never by an embedded server. */
+static void signalCb(evutil_socket_t sig, short what, void *arg) {
+    vlServer *s = arg;
+    VL_UNUSED(what);
+    serverLog(s, LL_WARNING, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    s->shutdown_asap = 1;
+    event_base_loopbreak(s->base);
+}
+
+int loopRunStandalone(vlServer *s) {
+    struct event *sigterm = evsignal_new(s->base, SIGTERM, signalCb, s);
+    struct event *sigint = evsignal_new(s->base, SIGINT, signalCb, s);
+    event_add(sigterm, NULL);
+    event_add(sigint, NULL);
+    while (!s->shutdown_asap) {
+        if (event_base_dispatch(s->base) != 0) break;
+        if (!s->shutdown_asap) break;
+    }
+    event_free(sigterm);
+    event_free(sigint);
+    return 0;
+}
+
+struct event_base *loopNewBase(void) {
+    return event_base_new();
+}
+
+void loopFreeBase(struct event_base *b) {
+    event_base_free(b);
+}
+
+const char *loopMethod(vlServer *s) {
+    return s->base ? event_base_get_method(s->base) : "none";
+}

@@ -1,0 +1,132 @@
+/* main.c - the standalone server: arguments, config file, banner, run, clean shutdown.
+ *
+ * Command-line options are turned into config text ("--port 7000" -> "port 7000") and
+ * loaded after the file, by the same parser, so an option and a directive can never mean
+ * different things. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "server.h"
+
+static void usage(void) {
+    fprintf(stderr,
+            "Usage: ./valkey-lite-server [/path/to/valkey-lite.conf] [options]\n"
+            "       ./valkey-lite-server -v or --version\n"
+            "       ./valkey-lite-server -h or --help\n\n"
+            "Examples:\n"
+            "       ./valkey-lite-server (run the server with default config)\n"
+            "       ./valkey-lite-server valkey-lite.conf\n"
+            "       ./valkey-lite-server --port 7777\n"
+            "       ./valkey-lite-server valkey-lite.conf --loglevel verbose\n");
+}
+
+/* Quote an argument so that protoSplitArgs gives it back unchanged. */
+static void catQuoted(vstr **out, const char *a) {
+    vstrCat(out, "\"", 1);
+    for (const char *p = a; *p; p++) {
+        if (*p == '"' || *p == '\\') vstrCat(out, "\\", 1);
+        vstrCat(out, p, 1);
+    }
+    vstrCat(out, "\"", 1);
+}
+
+static void writePidfile(vlServer *s) {
+    if (!s->cfg.pidfile || !s->cfg.pidfile[0]) return;
+    FILE *fp = fopen(s->cfg.pidfile, "w");
+    if (!fp) {
+        serverLog(s, LL_WARNING, "Failed to write PID file: %s", strerror(errno));
+        return;
+    }
+    fprintf(fp, "%d\n", (int)getpid());
+    fclose(fp);
+}
+
+int main(int argc, char **argv) {
+    uint8_t seed[16];
+    utilRandomBytes(seed, sizeof(seed));
+    dictSetHashSeed(seed);
+    if (argc >= 2 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version"))) {
+        printf("valkey-lite server v=%s malloc=%s bits=%d\n", VL_VERSION, allocName(),
+               (int)(sizeof(long) * 8));
+        return 0;
+    }
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        usage();
+        return 0;
+    }
+    char err[1024];
+    vlServer *s = serverCreate(err, sizeof(err));
+    if (!s) {
+        fprintf(stderr, "Fatal: %s\n", err);
+        return 1;
+    }
+    vlHeap *prev = allocHeapEnter(s->heap);
+    s->own_base = 1;
+    s->executable = vlStrdup(argv[0]);
+    int i = 1;
+    if (i < argc && strncmp(argv[i], "--", 2) != 0) {
+        s->configfile = vlStrdup(argv[i]);
+        if (configLoadFile(s, argv[i], err, sizeof(err)) != VL_OK) {
+            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n", err);
+            return 1;
+        }
+        i++;
+    }
+    vstr *opts = NULL;
+    for (; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
+            if (opts) vstrCat(&opts, "\n", 1);
+            vstrCatStr(&opts, argv[i] + 2);
+        } else if (opts) {
+            vstrCat(&opts, " ", 1);
+            catQuoted(&opts, argv[i]);
+        } else {
+            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\nUnexpected argument '%s'\n", argv[i]);
+            return 1;
+        }
+    }
+    if (opts) {
+        vstrCat(&opts, "\n", 1);
+        if (configLoadText(s, opts->buf, "(command line)", err, sizeof(err)) != VL_OK) {
+            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n", err);
+            return 1;
+        }
+        vstrFree(opts);
+    }
+    if (s->cfg.daemonize && daemon(1, 0) != 0) {
+        fprintf(stderr, "daemonize failed: %s\n", strerror(errno));
+        return 1;
+    }
+    serverLog(s, LL_NOTICE, "oO0OoO0OoO0Oo valkey-lite is starting oO0OoO0OoO0Oo");
+    serverLog(s, LL_NOTICE, "valkey-lite version=%s, bits=%d, pid=%d, just started", VL_VERSION,
+              (int)(sizeof(long) * 8), (int)getpid());
+    serverLog(s, LL_NOTICE, s->configfile ? "Configuration loaded"
+                                          : "No config file specified, using the default config.");
+    struct event_base *base = loopNewBase();
+    if (!base) {
+        serverLog(s, LL_WARNING, "Failed creating the event loop");
+        return 1;
+    }
+    serverLog(s, LL_NOTICE, "valkey-lite %s (standalone mode) Port: %d PID: %d", VL_VERSION,
+              s->cfg.port, (int)getpid());
+    serverLog(s, LL_NOTICE, "Server initialized");
+    if (serverStart(s, base, err, sizeof(err)) != VL_OK) {
+        serverLog(s, LL_WARNING, "%s", err);
+        serverLog(s, LL_WARNING, "Failed listening, exiting.");
+        return 1;
+    }
+    writePidfile(s);
+    if (s->cfg.port) serverLog(s, LL_NOTICE, "Ready to accept connections tcp");
+    if (s->cfg.unixsocket) serverLog(s, LL_NOTICE, "Ready to accept connections unix");
+    loopRunStandalone(s);
+    serverLog(s, LL_WARNING, "valkey-lite is now ready to exit, bye bye...");
+    if (s->cfg.pidfile && s->cfg.pidfile[0]) unlink(s->cfg.pidfile);
+    serverStop(s);
+    allocHeapLeave(prev);
+    serverFree(s);
+    loopFreeBase(base);
+    return 0;
+}

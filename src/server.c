@@ -1,0 +1,326 @@
+/* server.c - a server's lifecycle, its cron table, logging and eviction.
+ *
+ * serverCreate builds a stopped server with the default configuration; configuration text
+ * and overrides are applied; serverStart makes the keyspace and attaches to an event base.
+ * The cron is a table (name, period, function): the order of periodic work is data that can
+ * be listed and reasoned about, not a long function. Logging goes to the host's callback
+ * when one is set (embedding), otherwise to logfile or stdout, in Redis's line format, which
+ * tools that watch Redis logs parse. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server.h"
+
+/* ------------------------------------------------------------------- logging */
+
+void serverLogRaw(vlServer *s, int level, const char *msg) {
+    if (level < s->cfg.loglevel) return;
+    static const char marks[] = ".-*#";
+    char line[1200];
+    struct timeval tv;
+    struct tm tm;
+    gettimeofday(&tv, NULL);
+    localtime_r(&tv.tv_sec, &tm);
+    char ts[64];
+    size_t off = strftime(ts, sizeof(ts), "%d %b %Y %H:%M:%S.", &tm);
+    snprintf(ts + off, sizeof(ts) - off, "%03d", (int)(tv.tv_usec / 1000));
+    snprintf(line, sizeof(line), "%d:M %s %c %s", (int)getpid(), ts, marks[level & 3], msg);
+    if (s->log_fn) {
+        if (s->in_log_cb) return; /* a log callback that logs would recurse */
+        s->in_log_cb = 1;
+        s->log_fn(s->log_ud, level, line);
+        s->in_log_cb = 0;
+        return;
+    }
+    FILE *fp = stdout;
+    int close_it = 0;
+    if (s->cfg.logfile && s->cfg.logfile[0]) {
+        fp = fopen(s->cfg.logfile, "a");
+        if (!fp) return;
+        close_it = 1;
+    }
+    fprintf(fp, "%s\n", line);
+    fflush(fp);
+    if (close_it) fclose(fp);
+}
+
+void serverLog(vlServer *s, int level, const char *fmt, ...) {
+    if (level < s->cfg.loglevel) return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    serverLogRaw(s, level, msg);
+}
+
+/* ------------------------------------------------------------------- lifecycle */
+
+vlServer *serverCreate(char *err, size_t errlen) {
+    vlHeap *heap = allocHeapCreate(err, errlen);
+    if (!heap) return NULL;
+    vlHeap *prev = allocHeapEnter(heap);
+    vlServer *s = vlCalloc(sizeof(*s));
+    s->heap = heap;
+    s->active_expire_enabled = 1;
+    s->start_ms = (int64_t)utilMsTime();
+    unsigned char rnd[20];
+    utilRandomBytes(rnd, sizeof(rnd));
+    for (int i = 0; i < 20; i++) snprintf(s->runid + i * 2, 3, "%02x", rnd[i]);
+    configInitDefaults(s);
+    allocHeapLeave(prev);
+    return s;
+}
+
+vlDb *dbGet(vlServer *s, int id) {
+    return (id >= 0 && id < s->cfg.databases) ? &s->db[id] : NULL;
+}
+
+int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) {
+    vlHeap *prev = allocHeapEnter(s->heap);
+    if (!s->db) {
+        s->db = vlCalloc(sizeof(vlDb) * (size_t)s->cfg.databases);
+        for (int i = 0; i < s->cfg.databases; i++) {
+            s->db[i].id = i;
+            s->db[i].keys = dictCreate(&dbKeysType);
+            s->db[i].expires = dictCreate(&dbExpiresType);
+        }
+        cmdTableInit(s);
+        observeInit(s);
+        pubsubInit(s);
+        blockingInit(s);
+        lazyfreeInit(s);
+        defragInit(s);
+    }
+    s->mstime = (int64_t)utilMsTime();
+    int rc = loopAttach(s, base, err, errlen);
+    if (rc == VL_OK) s->cfg_applied = 1;
+    allocHeapLeave(prev);
+    return rc;
+}
+
+void serverStop(vlServer *s) {
+    vlHeap *prev = allocHeapEnter(s->heap);
+    while (s->clients) {
+        vlClient *c = s->clients;
+        if (c->flags & CLIENT_FAKE) {
+            /* the in-process client stays until serverFree */
+            if (!c->next) break;
+            c = c->next;
+        }
+        clientFree(c);
+    }
+    s->pending_write = NULL;
+    s->to_close = NULL;
+    s->to_resume = NULL;
+    loopDetach(s);
+    s->cfg_applied = 0;
+    allocHeapLeave(prev);
+}
+
+void serverFree(vlServer *s) {
+    if (!s) return;
+    vlHeap *heap = s->heap;
+    vlHeap *prev = allocHeapEnter(heap);
+    if (s->attached) serverStop(s);
+    while (s->clients) clientFree(s->clients);
+    if (s->db) {
+        defragFree(s);
+        lazyfreeFree(s);
+        blockingFree(s);
+        pubsubFree(s);
+        observeFree(s);
+        for (int i = 0; i < s->cfg.databases; i++) {
+            dictRelease(s->db[i].keys);
+            dictRelease(s->db[i].expires);
+        }
+        vlFree(s->db);
+        cmdTableFree(s);
+    }
+    configFree(s);
+    vlFree(s->configfile);
+    vlFree(s->executable);
+    vlFree(s);
+    allocHeapLeave(prev);
+    allocHeapDestroy(heap);
+}
+
+void serverUpdateCachedTime(vlServer *s) {
+    s->mstime = (int64_t)utilMsTime();
+    s->lruclock = (uint32_t)((s->mstime / 1000) & 0xFFFFFF);
+}
+
+size_t serverUsedMemory(vlServer *s) {
+    return allocHeapUsed(s->heap);
+}
+
+void serverPurgeMemory(vlServer *s) {
+    allocPurge(s->heap);
+}
+
+/* ------------------------------------------------------------------- eviction */
+
+static int evictPolicyVolatile(int p) {
+    return p == MAXMEMORY_VOLATILE_LRU || p == MAXMEMORY_VOLATILE_TTL ||
+           p == MAXMEMORY_VOLATILE_RANDOM || p == MAXMEMORY_VOLATILE_LFU;
+}
+
+/* Picks one key by sampling maxmemory-samples keys of each non-empty db: the oldest by LRU,
+ * the nearest expiry, or any, as the policy says. Returns 1 and the key when found. */
+static int evictPick(vlServer *s, int *dbid, char *key, size_t *klen, size_t keycap) {
+    int policy = s->cfg.maxmemory_policy;
+    int vol = evictPolicyVolatile(policy);
+    long long best_score = -1;
+    int found = 0;
+    dictLink *sample[64];
+    size_t want = (size_t)s->cfg.maxmemory_samples;
+    if (want > 64) want = 64;
+    if (want < 1) want = 1;
+    for (int i = 0; i < s->cfg.databases; i++) {
+        vlDb *db = &s->db[i];
+        dict *d = vol ? db->expires : db->keys;
+        if (dictSize(d) == 0) continue;
+        size_t n = dictSample(d, sample, want);
+        for (size_t j = 0; j < n; j++) {
+            const char *k;
+            size_t kl;
+            long long score;
+            if (vol) {
+                vlExpire *e = (vlExpire *)sample[j];
+                k = e->key;
+                kl = e->klen;
+                if (policy == MAXMEMORY_VOLATILE_TTL) {
+                    score = LLONG_MAX - e->when;
+                } else if (policy == MAXMEMORY_VOLATILE_RANDOM) {
+                    score = (long long)(utilRandom64() >> 2);
+                } else {
+                    vlObj *o = (vlObj *)dictFind(db->keys, k, kl);
+                    score = o ? (long long)((s->lruclock - o->lru) & 0xFFFFFF) : 0;
+                }
+            } else {
+                vlObj *o = (vlObj *)sample[j];
+                k = objKey(o, &kl);
+                score = policy == MAXMEMORY_ALLKEYS_RANDOM
+                            ? (long long)(utilRandom64() >> 2)
+                            : (long long)((s->lruclock - o->lru) & 0xFFFFFF);
+            }
+            if (score > best_score && kl <= keycap) {
+                best_score = score;
+                memcpy(key, k, kl);
+                *klen = kl;
+                *dbid = i;
+                found = 1;
+            }
+        }
+    }
+    return found;
+}
+
+int serverEvictIfNeeded(vlServer *s) {
+    if (!s->cfg.maxmemory || !s->db) return VL_OK;
+    if ((long long)serverUsedMemory(s) <= s->cfg.maxmemory) return VL_OK;
+    if (s->cfg.maxmemory_policy == MAXMEMORY_NOEVICTION) return VL_ERR;
+    char keybuf[4096];
+    int guard = 100000;
+    while ((long long)serverUsedMemory(s) > s->cfg.maxmemory && guard-- > 0) {
+        int dbid;
+        size_t klen;
+        if (!evictPick(s, &dbid, keybuf, &klen, sizeof(keybuf))) return VL_ERR;
+        vlDb *db = &s->db[dbid];
+        if (s->cfg.lazyfree_lazy_eviction)
+            dbUnlinkLazy(s, db, keybuf, klen);
+        else
+            dbDelete(s, db, keybuf, klen);
+        s->stats.evictedkeys++;
+        notifyKeyspaceEvent(s, NOTIFY_EVICTED, "evicted", keybuf, klen, dbid);
+    }
+    return (long long)serverUsedMemory(s) <= s->cfg.maxmemory ? VL_OK : VL_ERR;
+}
+
+/* ------------------------------------------------------------------- cron */
+
+static void cronClients(vlServer *s) {
+    int64_t now = s->mstime;
+    /* Visit a slice of the clients each tick: all of them once a second. */
+    size_t budget = s->nclients / (size_t)(s->cfg.hz > 0 ? s->cfg.hz : 10) + 1;
+    for (vlClient *c = s->clients; c && budget; c = c->next, budget--) {
+        if (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP)) continue;
+        if (s->cfg.timeout && !(c->flags & (CLIENT_PUBSUB | CLIENT_BLOCKED | CLIENT_MONITOR)) &&
+            now - c->last_ms > (int64_t)s->cfg.timeout * 1000) {
+            serverLog(s, LL_VERBOSE, "Closing idle client");
+            clientCloseAsap(c);
+            continue;
+        }
+        if (c->reply.bytes) clientCheckOutputLimits(c);
+    }
+}
+
+static void cronExpire(vlServer *s) {
+    if (s->active_expire_enabled) expireActiveCycle(s, 0);
+}
+
+static void cronRehash(vlServer *s) {
+    if (!s->cfg.activerehashing) return;
+    for (int i = 0; i < s->cfg.databases; i++) {
+        vlDb *db = &s->db[i];
+        dictShrinkIfNeeded(db->keys);
+        dictShrinkIfNeeded(db->expires);
+        if (dictIsRehashing(db->keys)) {
+            dictRehashMicros(db->keys, 1000);
+            return; /* one db per tick, as Redis */
+        }
+        if (dictIsRehashing(db->expires)) {
+            dictRehashMicros(db->expires, 1000);
+            return;
+        }
+    }
+}
+
+static void cronPause(vlServer *s) {
+    if (s->pause_end_ms && s->mstime >= s->pause_end_ms) {
+        s->pause_end_ms = 0;
+        for (vlClient *c = s->clients; c; c = c->next)
+            if (c->flags & CLIENT_PAUSED) connResumeReading(c);
+    }
+}
+
+static void cronMemory(vlServer *s) {
+    size_t used = serverUsedMemory(s);
+    if ((long long)used > s->stats.stat_peak_memory) s->stats.stat_peak_memory = (long long)used;
+    if (s->cfg.maxmemory) serverEvictIfNeeded(s);
+}
+
+typedef struct cronJob {
+    const char *name;
+    int period_ms; /* 0: every tick */
+    void (*fn)(vlServer *s);
+} cronJob;
+
+static const cronJob cronJobs[] = {
+    {"clients", 0, cronClients},
+    {"pause", 0, cronPause},
+    {"blocking-timeouts", 0, blockingCheckTimeouts},
+    {"active-expire", 0, cronExpire},
+    {"rehash", 0, cronRehash},
+    {"memory", 100, cronMemory},
+    {"stats", 100, infoSampleStats},
+    {"defrag-control", 1000, defragCron},
+};
+
+void serverCron(vlServer *s) {
+    serverUpdateCachedTime(s);
+    int hz = s->cfg.hz > 0 ? s->cfg.hz : 10;
+    for (size_t i = 0; i < sizeof(cronJobs) / sizeof(cronJobs[0]); i++) {
+        const cronJob *j = &cronJobs[i];
+        uint64_t every = j->period_ms ? (uint64_t)j->period_ms * (uint64_t)hz / 1000 : 1;
+        if (every == 0) every = 1;
+        if (s->cronloops % every == 0) j->fn(s);
+    }
+    s->cronloops++;
+    if (s->shutdown_asap) loopScheduleFlush(s);
+}
