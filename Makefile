@@ -35,7 +35,7 @@ SERVER   := src/valkey-lite-server
 LIBA     := src/libvalkeylite.a
 VARSTAMP := src/.build/variant
 
-CTEST_SRCS := $(wildcard tests/c/test_*.c)
+CTEST_SRCS := $(wildcard tests/c/test_*.c tests/c/lib_*.c)
 CTEST_BINS := $(patsubst tests/c/%.c,tests/c/.build/%,$(CTEST_SRCS))
 UTIL_SRCS  := $(wildcard utils/*.c)
 UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
@@ -73,6 +73,11 @@ check-symbols: $(LIBA)
 	@bad=$$(nm -g --defined-only $(LIBA) | awk 'NF==3{print $$3}' | grep -v '^vl' || true); \
 	if [ -n "$$bad" ]; then echo "non-vl symbols exported:"; echo "$$bad"; exit 1; fi; \
 	echo "check-symbols: only vl* exported"
+
+# lib_*.c tests link the public archive, as a host program would.
+tests/c/.build/lib_%: tests/c/lib_%.c $(LIBA) $(VARSTAMP)
+	@mkdir -p tests/c/.build
+	$(CC) $(CFLAGS) -Isrc -Itests/c -o $@ $< $(LIBA) $(HIREDIS) $(LDLIBS)
 
 tests/c/.build/%: tests/c/%.c $(OBJS) $(VARSTAMP)
 	@mkdir -p tests/c/.build

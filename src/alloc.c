@@ -326,6 +326,8 @@ void *allocMove(void *ptr, int force) {
     void *p = malloc(size);
     if (!p) allocOom(size);
     memcpy(p, ptr, size);
+    size_t *u = usedCounter();
+    *u = *u - size + malloc_usable_size(p); /* libc may round the copy differently */
     free(ptr);
     return p;
 }

@@ -143,6 +143,7 @@ void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
     VL_UNUSED(s);
     nu->flags = old->flags;
     nu->lru = s->lruclock;
+    nu->link.next = old->link.next; /* dictReplace keeps the chain through the new block */
     dictReplace(db->keys, &old->link, &nu->link);
     int shared = old->enc != OBJ_ENC_EMBSTR && old->enc != OBJ_ENC_INT &&
                  nu->enc != OBJ_ENC_EMBSTR && nu->enc != OBJ_ENC_INT && objPtr(old) == objPtr(nu);
@@ -166,6 +167,7 @@ void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl) {
     } else if (old->flags & OBJ_F_EXPIRE) {
         vlFree(dictUnlink(db->expires, k, klen));
     }
+    o->link.next = old->link.next; /* dictReplace keeps the chain through the new block */
     dictReplace(db->keys, &old->link, &o->link);
     dbDisposeObj(s, old, s->cfg.lazyfree_lazy_server_del);
 }

@@ -1,17 +1,538 @@
-/* defrag.c - PLACEHOLDER until the active defrag engine lands (issue 5). */
+/* defrag.c - the active defrag engine.
+ *
+ * Fragmentation here is jemalloc slabs that are partly empty: the allocator cannot give a
+ * slab back while one block in it lives. The engine walks every structure the server owns and
+ * offers each block to allocMove, which copies it out of a sparse slab (the hint reads the
+ * slab's and its bin's use through experimental.utilization.query) into a denser one, so the
+ * sparse slabs empty and their pages can be purged.
+ *
+ * Control and work are separate. Control (defragCron, once a cron second) decides whether to
+ * run and how hard: start above active-defrag-threshold-lower percent and
+ * active-defrag-ignore-bytes, effort interpolated from cycle-min to cycle-max between the lower
+ * and upper thresholds. Work runs on its own timer in slices of active-defrag-cycle-us (never
+ * more than 1 ms, checked inside the loops every few moves), followed by a pause sized so that
+ * work/(work+pause) equals the effort. Nothing else in the loop can make a slice longer.
+ *
+ * A pass is a walk over the stages below, each with a resumable cursor. Keys whose values are
+ * big (long lists, big hashes and sets) are not walked inside the keys stage: their names are
+ * copied to a queue and each is resumed inside itself across slices; a key deleted or retyped
+ * meanwhile is found missing by name and skipped. A pass that leaves fragmentation under the
+ * lower threshold, or that moves (almost) nothing, or that gains nothing, ends the run and
+ * records why: the engine never spins.
+ *
+ * Rejected: Redis's old in-cron loop (one long stall per tick), progress kept in function
+ * statics (untestable, one server per process), a fixed quantum of 8 (Debian's jemalloc has 16;
+ * the hint asks jemalloc, it assumes no geometry). */
+#include <stdio.h>
+#include <string.h>
+
+#include "plist.h"
 #include "server.h"
 
-void defragInit(vlServer *s) { VL_UNUSED(s); }
-void defragFree(vlServer *s) { VL_UNUSED(s); }
-void defragCron(vlServer *s) { VL_UNUSED(s); }
+#define DEFRAG_SLICE_MAX_US 1000
+#define DEFRAG_INLINE_MAX 32  /* values up to this many chunks/entries are walked inline */
+#define DEFRAG_TIME_CHECK 16  /* buckets between clock reads */
+#define DEFRAG_BIG_STEP 32    /* chunks or entries per big-key step */
+
+typedef struct vlDefrag vlDefrag;
+typedef int defragStageFn(vlServer *s, vlDefrag *d, uint64_t deadline);
+
+struct vlDefrag {
+    vlServer *s;
+    int running;
+    int effort;
+    int force;
+    size_t stage;
+    int db;
+    unsigned long cursor;
+    /* big keys found by the keys stage: records [int dbid][uint32 len][name] */
+    vstr *bigkeys;
+    size_t big_pos;
+    unsigned long big_cursor;
+    int big_started;
+    uint64_t client_cursor; /* last client id visited */
+    /* this pass and totals */
+    long long pass;
+    long long scanned, moved, bytes;            /* current pass */
+    long long last_scanned, last_moved, last_bytes; /* last finished pass */
+    long long total_moved, total_bytes;
+    int key_touched; /* a block of the current key moved */
+    uint64_t run_start_us, run_time_us, longest_slice_us, last_slice_us;
+    double frag_start, frag_end;
+    long long frag_bytes_start, frag_bytes_end;
+    const char *stop_reason;
+    struct event *timer;
+    struct event_base *base;
+};
+
+/* ------------------------------------------------------------------- moves */
+
+static void *defragMove(void *p, void *ctx) {
+    vlDefrag *d = ctx;
+    d->scanned++;
+    void *n = allocMove(p, d->force);
+    if (n) {
+        d->s->stats.active_defrag_hits++;
+        d->moved++;
+        d->bytes += (long long)vlAllocSize(n);
+        d->key_touched = 1;
+    } else {
+        d->s->stats.active_defrag_misses++;
+    }
+    return n;
+}
+
+static void *moveTable(void *table, void *ctx) {
+    return defragMove(table, ctx);
+}
+
+static void recordBigKey(vlDefrag *d, int dbid, vlObj *o) {
+    size_t klen;
+    const char *k = objKey(o, &klen);
+    uint32_t l = (uint32_t)klen;
+    vstrCat(&d->bigkeys, &dbid, sizeof(dbid));
+    vstrCat(&d->bigkeys, &l, sizeof(l));
+    vstrCat(&d->bigkeys, k, klen);
+}
+
+static int valueIsBig(const vlObj *o) {
+    switch (o->type) {
+    case OBJ_LIST: return plistChunkCount(objPtr(o)) > DEFRAG_INLINE_MAX;
+    case OBJ_HASH:
+    case OBJ_SET: return o->enc == OBJ_ENC_HT && dictSize(objPtr(o)) > DEFRAG_INLINE_MAX;
+    default: return 0;
+    }
+}
+
+/* Walks a whole value (small ones, or big ones with no deadline). */
+static void defragValueAll(vlObj *o, vlDefrag *d) {
+    unsigned long cursor = 0;
+    switch (o->type) {
+    case OBJ_STRING:
+        if (o->enc == OBJ_ENC_RAW) {
+            void *n = defragMove(objPtr(o), d);
+            if (n) objSetPtr(o, n);
+        }
+        break;
+    case OBJ_LIST: {
+        plist *pl = plistMoveSelf(objPtr(o), defragMove, d);
+        objSetPtr(o, pl);
+        plistDefragReset(pl);
+        while (plistDefragStep(pl, 1024, defragMove, d)) {
+        }
+        break;
+    }
+    case OBJ_HASH:
+        while (hashDefragStep(o, &cursor, 1024, defragMove, d)) {
+        }
+        break;
+    case OBJ_SET:
+        while (setDefragStep(o, &cursor, 1024, defragMove, d)) {
+        }
+        break;
+    default: break;
+    }
+}
+
+typedef struct keyCtx {
+    vlDefrag *d;
+    int dbid;
+    int sync; /* DEBUG DEFRAG RUN: big values inline too */
+} keyCtx;
+
+static dictLink *moveKeyEntry(dictLink *e, void *ctx) {
+    keyCtx *kc = ctx;
+    vlDefrag *d = kc->d;
+    d->key_touched = 0;
+    vlObj *o = (vlObj *)e;
+    vlObj *n = defragMove(o, d);
+    if (n) o = n;
+    if (!kc->sync && valueIsBig(o)) {
+        /* the struct at the top moves now; the rest is resumed by name later */
+        if (o->type == OBJ_LIST) objSetPtr(o, plistMoveSelf(objPtr(o), defragMove, d));
+        recordBigKey(d, kc->dbid, o);
+    } else {
+        defragValueAll(o, d);
+    }
+    if (d->key_touched)
+        d->s->stats.active_defrag_key_hits++;
+    else
+        d->s->stats.active_defrag_key_misses++;
+    return n ? &n->link : NULL;
+}
+
+static dictLink *moveEntry(dictLink *e, void *ctx) {
+    keyCtx *kc = ctx;
+    return defragMove(e, kc->d);
+}
+
+static void *moveTableKc(void *table, void *ctx) {
+    keyCtx *kc = ctx;
+    return moveTable(table, kc->d);
+}
+
+/* ------------------------------------------------------------------- stages */
+
+static int timeUp(uint64_t deadline) {
+    return deadline && utilMonoUs() >= deadline;
+}
+
+/* Walks one dict of every db with the stage cursor. */
+static int stageDbDict(vlServer *s, vlDefrag *d, uint64_t deadline, int expires) {
+    keyCtx kc = {d, 0, deadline == 0};
+    for (; d->db < s->cfg.databases; d->db++) {
+        dict *dt = expires ? s->db[d->db].expires : s->db[d->db].keys;
+        kc.dbid = d->db;
+        if (dictSize(dt) == 0) {
+            d->cursor = 0;
+            continue;
+        }
+        int n = 0;
+        do {
+            d->cursor = dictDefragStep(dt, d->cursor, expires ? moveEntry : moveKeyEntry,
+                                       moveTableKc, &kc);
+            if (++n % DEFRAG_TIME_CHECK == 0 && d->cursor && timeUp(deadline)) return 0;
+        } while (d->cursor);
+    }
+    return 1;
+}
+
+static int stageKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    return stageDbDict(s, d, deadline, 0);
+}
+
+static int stageExpires(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    return stageDbDict(s, d, deadline, 1);
+}
+
+static int stageBigKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    while (d->bigkeys && d->big_pos < d->bigkeys->len) {
+        int dbid;
+        uint32_t len;
+        memcpy(&dbid, d->bigkeys->buf + d->big_pos, sizeof(dbid));
+        memcpy(&len, d->bigkeys->buf + d->big_pos + sizeof(dbid), sizeof(len));
+        const char *name = d->bigkeys->buf + d->big_pos + sizeof(dbid) + sizeof(len);
+        vlObj *o = dbid < s->cfg.databases ? (vlObj *)dictFind(s->db[dbid].keys, name, len) : NULL;
+        int more = 0;
+        if (o) {
+            if (!d->big_started) {
+                d->big_started = 1;
+                d->big_cursor = 0;
+                if (o->type == OBJ_LIST) plistDefragReset(objPtr(o));
+            }
+            do {
+                switch (o->type) {
+                case OBJ_LIST: more = plistDefragStep(objPtr(o), DEFRAG_BIG_STEP, defragMove, d); break;
+                case OBJ_HASH: more = hashDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d); break;
+                case OBJ_SET: more = setDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d); break;
+                default: more = 0; break; /* retyped to a string meanwhile: nothing big left */
+                }
+            } while (more && !timeUp(deadline));
+        }
+        if (more) return 0;
+        d->big_pos += sizeof(dbid) + sizeof(len) + len;
+        d->big_started = 0;
+        if (timeUp(deadline)) return d->big_pos >= d->bigkeys->len;
+    }
+    return 1;
+}
+
+static int stagePubsub(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    int n = 0;
+    while (pubsubDefragStep(s, &d->cursor, 64, defragMove, d)) {
+        if (++n % 4 == 0 && timeUp(deadline)) return 0;
+    }
+    d->cursor = 0;
+    return 1;
+}
+
+/* Clients are visited in id order (oldest first), so a new client never moves the cursor
+ * backwards and one that leaves is simply not found. */
+static int stageClients(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    vlClient *tail = s->clients;
+    while (tail && tail->next) tail = tail->next;
+    for (vlClient *c = tail; c; c = c->prev) {
+        if (c->id <= d->client_cursor || (c->flags & CLIENT_FAKE)) continue;
+        replyDefrag(&c->reply, defragMove, d);
+        if (c->qbuf) { /* parsed arguments are offsets, so the buffer may move */
+            char *q = defragMove(c->qbuf, d);
+            if (q) c->qbuf = q;
+        }
+        if (c->name) {
+            char *nm = defragMove(c->name, d);
+            if (nm) c->name = nm;
+        }
+        pubsubClientDefrag(c, defragMove, d);
+        d->client_cursor = c->id;
+        if (timeUp(deadline)) return 0;
+    }
+    return 1;
+}
+
+static int stageLazyfree(vlServer *s, vlDefrag *d, uint64_t deadline) {
+    VL_UNUSED(deadline);
+    lazyfreeDefrag(s, defragMove, d);
+    return 1;
+}
+
+typedef struct defragStage {
+    const char *name;
+    defragStageFn *fn;
+} defragStage;
+
+static const defragStage stages[] = {
+    {"keys", stageKeys},       {"expires", stageExpires}, {"bigkeys", stageBigKeys},
+    {"pubsub", stagePubsub},   {"clients", stageClients}, {"lazyfree", stageLazyfree},
+};
+#define NSTAGES (sizeof(stages) / sizeof(stages[0]))
+
+/* ------------------------------------------------------------------- control */
+
+static void fragFigures(vlServer *s, double *ratio, long long *bytes) {
+    allocStats st;
+    allocGetStats(s->heap, &st);
+    *ratio = st.allocated ? (double)st.active / (double)st.allocated : 1.0;
+    *bytes = (long long)st.active - (long long)st.allocated;
+}
+
+static void resetPass(vlDefrag *d) {
+    d->stage = 0;
+    d->db = 0;
+    d->cursor = 0;
+    d->client_cursor = 0;
+    d->big_pos = 0;
+    d->big_started = 0;
+    if (d->bigkeys) vstrClear(d->bigkeys);
+    d->scanned = d->moved = d->bytes = 0;
+    fragFigures(d->s, &d->frag_start, &d->frag_bytes_start);
+}
+
+static void stopRun(vlDefrag *d, const char *why) {
+    if (d->running) serverLog(d->s, LL_VERBOSE, "Active defrag stopped: %s", why);
+    d->running = 0;
+    d->effort = 0;
+    d->stop_reason = why;
+    if (d->bigkeys) {
+        vstrFree(d->bigkeys);
+        d->bigkeys = NULL;
+    }
+}
+
+/* A pass is over: give the emptied slabs' pages back and decide whether to go on. */
+static void endPass(vlDefrag *d) {
+    vlServer *s = d->s;
+    serverPurgeMemory(s);
+    fragFigures(s, &d->frag_end, &d->frag_bytes_end);
+    d->pass++;
+    d->last_scanned = d->scanned;
+    d->last_moved = d->moved;
+    d->last_bytes = d->bytes;
+    d->total_moved += d->moved;
+    d->total_bytes += d->bytes;
+    double pct = (d->frag_end - 1.0) * 100.0;
+    if (pct <= s->cfg.active_defrag_threshold_lower ||
+        d->frag_bytes_end <= s->cfg.active_defrag_ignore_bytes)
+        stopRun(d, "fragmentation under the thresholds");
+    else if (d->moved * 100 < d->scanned || d->moved < 16)
+        stopRun(d, "last pass moved almost nothing");
+    else if (d->frag_end > d->frag_start - 0.005)
+        stopRun(d, "last pass did not reduce fragmentation");
+    if (d->running) resetPass(d);
+}
+
+static int effortFor(vlServer *s, double ratio) {
+    const vlConfigValues *cf = &s->cfg;
+    double pct = (ratio - 1.0) * 100.0;
+    int lo = cf->active_defrag_threshold_lower, hi = cf->active_defrag_threshold_upper;
+    int mn = cf->active_defrag_cycle_min, mx = cf->active_defrag_cycle_max;
+    if (pct <= lo || hi <= lo) return mn;
+    if (pct >= hi) return mx;
+    return mn + (int)((double)(mx - mn) * (pct - lo) / (double)(hi - lo));
+}
+
+static void scheduleSlice(vlDefrag *d, uint64_t delay_us);
+
+/* One slice of work, then a pause that makes the duty cycle match the effort. */
+static void defragTimerCb(void *arg) {
+    vlDefrag *d = arg;
+    vlServer *s = d->s;
+    if (!d->running) return;
+    uint64_t budget = (uint64_t)s->cfg.active_defrag_cycle_us;
+    if (budget > DEFRAG_SLICE_MAX_US) budget = DEFRAG_SLICE_MAX_US;
+    if (budget == 0) budget = 1;
+    uint64_t t0 = utilMonoUs();
+    uint64_t deadline = t0 + budget;
+    while (d->stage < NSTAGES) {
+        if (!stages[d->stage].fn(s, d, deadline)) break;
+        d->stage++;
+        d->db = 0;
+        d->cursor = 0;
+        if (timeUp(deadline)) break;
+    }
+    uint64_t used = utilMonoUs() - t0;
+    d->last_slice_us = used;
+    if (used > d->longest_slice_us) d->longest_slice_us = used;
+    d->run_time_us += used;
+    s->stats.active_defrag_time_us += (long long)used;
+    if (s->cfg.latency_monitor_threshold && (long long)(used / 1000) >= s->cfg.latency_monitor_threshold)
+        latencyAddSample(s, "active-defrag-cycle", (long long)(used / 1000));
+    if (d->stage >= NSTAGES) endPass(d);
+    if (!d->running) return;
+    int effort = d->effort > 0 ? d->effort : 1;
+    scheduleSlice(d, used * (uint64_t)(100 - effort) / (uint64_t)effort);
+}
+
+static void scheduleSlice(vlDefrag *d, uint64_t delay_us) {
+    vlServer *s = d->s;
+    if (!s->base) return;
+    if (d->timer && d->base != s->base) {
+        loopTimerFree(d->timer);
+        d->timer = NULL;
+    }
+    if (!d->timer) {
+        d->timer = loopTimerNew(s, defragTimerCb, d);
+        d->base = s->base;
+    }
+    loopTimerStart(d->timer, delay_us);
+}
+
+void defragCron(vlServer *s) {
+    vlDefrag *d = s->defrag;
+    if (!d) return;
+    if (!s->cfg.activedefrag) {
+        if (d->running) stopRun(d, "activedefrag turned off");
+        return;
+    }
+    double ratio;
+    long long bytes;
+    fragFigures(s, &ratio, &bytes);
+    if (!d->running) {
+        double pct = (ratio - 1.0) * 100.0;
+        if (pct <= s->cfg.active_defrag_threshold_lower || bytes <= s->cfg.active_defrag_ignore_bytes)
+            return;
+        d->running = 1;
+        d->stop_reason = "";
+        d->run_start_us = utilMonoUs();
+        d->run_time_us = 0;
+        resetPass(d);
+        serverLog(s, LL_VERBOSE, "Starting active defrag, frag=%.0f%%, frag_bytes=%lld", pct, bytes);
+        d->effort = effortFor(s, ratio);
+        scheduleSlice(d, 0);
+        return;
+    }
+    d->effort = effortFor(s, ratio);
+}
+
+void defragInit(vlServer *s) {
+    vlDefrag *d = vlCalloc(sizeof(*d));
+    d->s = s;
+    d->stop_reason = "";
+    d->frag_start = d->frag_end = 1.0;
+    s->defrag = d;
+}
+
+void defragFree(vlServer *s) {
+    vlDefrag *d = s->defrag;
+    if (!d) return;
+    if (d->timer) loopTimerFree(d->timer);
+    vstrFree(d->bigkeys);
+    vlFree(d);
+    s->defrag = NULL;
+}
+
 int defragRunningEffort(vlServer *s) {
-    VL_UNUSED(s);
+    return s->defrag && s->defrag->running ? s->defrag->effort : 0;
+}
+
+void defragInfo(vlServer *s, vstr **out) {
+    vlDefrag *d = s->defrag;
+    if (!d) return;
+    const char *stage = d->running && d->stage < NSTAGES ? stages[d->stage].name : "none";
+    size_t bigleft = 0;
+    if (d->bigkeys && d->big_pos < d->bigkeys->len) bigleft = d->bigkeys->len - d->big_pos;
+    vstrCatFmt(out,
+               "defrag_state:%s\r\ndefrag_effort:%d\r\ndefrag_force:%d\r\ndefrag_stage:%s\r\n"
+               "defrag_stage_db:%d\r\ndefrag_stage_cursor:%lu\r\ndefrag_bigkeys_pending_bytes:%zu\r\n"
+               "defrag_pass:%lld\r\ndefrag_pass_scanned:%lld\r\ndefrag_pass_moved:%lld\r\n"
+               "defrag_pass_bytes_moved:%lld\r\ndefrag_last_pass_scanned:%lld\r\n"
+               "defrag_last_pass_moved:%lld\r\ndefrag_last_pass_bytes_moved:%lld\r\n"
+               "defrag_total_moved:%lld\r\ndefrag_total_bytes_moved:%lld\r\n"
+               "defrag_run_time_us:%llu\r\ndefrag_longest_slice_us:%llu\r\n"
+               "defrag_last_slice_us:%llu\r\n"
+               "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
+               "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
+               "defrag_last_stop_reason:%s\r\n",
+               d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage,
+               d->db, d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes,
+               d->last_scanned, d->last_moved, d->last_bytes, d->total_moved, d->total_bytes,
+               (unsigned long long)d->run_time_us, (unsigned long long)d->longest_slice_us,
+               (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end,
+               d->frag_bytes_start, d->frag_bytes_end,
+               d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
+}
+
+/* DEBUG DEFRAG RUN | FORCE yes|no | RESET-STATS | HELP (argv[1] is DEFRAG). */
+void defragCommand(vlClient *c) {
+    vlServer *s = c->srv;
+    vlDefrag *d = s->defrag;
+    if (c->argc >= 3 && argEq(&c->argv[2], "run") && c->argc == 3) {
+        /* one full synchronous pass, independent of a run in progress */
+        vlDefrag saved = *d;
+        d->bigkeys = NULL;
+        resetPass(d);
+        uint64_t t0 = utilMonoUs();
+        for (size_t i = 0; i < NSTAGES; i++) {
+            d->db = 0;
+            d->cursor = 0;
+            stages[i].fn(s, d, 0);
+        }
+        long long moved = d->moved;
+        serverPurgeMemory(s);
+        s->stats.active_defrag_time_us += (long long)(utilMonoUs() - t0);
+        long long total_moved = d->total_moved + moved, total_bytes = d->total_bytes + d->bytes;
+        vstrFree(d->bigkeys);
+        *d = saved;
+        d->total_moved = total_moved;
+        d->total_bytes = total_bytes;
+        addReplyLongLong(c, moved);
+    } else if (c->argc == 4 && argEq(&c->argv[2], "force")) {
+        if (argEq(&c->argv[3], "yes"))
+            d->force = 1;
+        else if (argEq(&c->argv[3], "no"))
+            d->force = 0;
+        else {
+            addReplyErrorSyntax(c);
+            return;
+        }
+        addReplyOk(c);
+    } else if (c->argc == 3 && argEq(&c->argv[2], "help")) {
+        addReplyArrayLen(c, 3);
+        addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");
+        addReplyStatus(c, "DEBUG DEFRAG FORCE yes|no -- move every block regardless of the hint");
+        addReplyStatus(c, "DEBUG DEFRAG HELP");
+    } else {
+        addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try DEBUG DEFRAG HELP.");
+    }
+}
+
+/* TEMPORARY weak defaults, so the tree links while t_hash.c, t_set.c and pubsub.c are being
+ * written; each module's real walk overrides them. Remove once all three have landed. */
+__attribute__((weak)) int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
+                                         vlMoveFn *move, void *ctx) {
+    VL_UNUSED(o), VL_UNUSED(cursor), VL_UNUSED(max_steps), VL_UNUSED(move), VL_UNUSED(ctx);
     return 0;
 }
-void defragInfo(vlServer *s, vstr **out) {
-    VL_UNUSED(s);
-    vstrCatStr(out, "defrag_state:idle\r\n");
+__attribute__((weak)) int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
+                                        vlMoveFn *move, void *ctx) {
+    VL_UNUSED(o), VL_UNUSED(cursor), VL_UNUSED(max_steps), VL_UNUSED(move), VL_UNUSED(ctx);
+    return 0;
 }
-void defragCommand(vlClient *c) {
-    addReplyError(c, "ERR active defrag is not available yet");
+__attribute__((weak)) size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget,
+                                              vlMoveFn *move, void *ctx) {
+    VL_UNUSED(s), VL_UNUSED(cursor), VL_UNUSED(budget), VL_UNUSED(move), VL_UNUSED(ctx);
+    return 0;
+}
+__attribute__((weak)) int pubsubClientDefrag(vlClient *c, vlMoveFn *move, void *ctx) {
+    VL_UNUSED(c), VL_UNUSED(move), VL_UNUSED(ctx);
+    return 0;
 }

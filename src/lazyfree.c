@@ -204,3 +204,22 @@ void lazyfreeFree(vlServer *s) {
     vlFree(lf);
     s->lazyfree = NULL;
 }
+
+/* Defrag: the queue's own nodes move; the values in them are being freed anyway. */
+void lazyfreeDefrag(vlServer *s, void *(*move)(void *p, void *ctx), void *ctx) {
+    struct vlLazyFree *lf = s->lazyfree;
+    if (!lf) return;
+    lfItem *prev = NULL;
+    for (lfItem *it = lf->head; it; it = it->next) {
+        lfItem *n = move(it, ctx);
+        if (n) {
+            if (prev)
+                prev->next = n;
+            else
+                lf->head = n;
+            if (lf->tail == it) lf->tail = n;
+            it = n;
+        }
+        prev = it;
+    }
+}

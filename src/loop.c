@@ -321,3 +321,15 @@ void loopFreeBase(struct event_base *b) {
 const char *loopMethod(vlServer *s) {
     return s->base ? event_base_get_method(s->base) : "none";
 }
+
+void loopRunOwn(vlServer *s) {
+    while (!s->shutdown_asap) {
+        if (event_base_dispatch(s->base) != 0) break;
+        if (event_base_got_break(s->base) && !s->shutdown_asap) continue;
+        break;
+    }
+}
+
+void loopBreak(vlServer *s) {
+    if (s->base) event_base_loopbreak(s->base);
+}

@@ -8,14 +8,15 @@
  *       8      8      4       4      4     `used` bytes                     cap - used
  *     \______ 28-byte header (PL_HDR) __/
  *
- * cap is vlAllocSize(block) - PL_HDR, so a chunk uses its allocator slack and the list's byte
- * total (plistMemUsage) is exact without calling the allocator. Rejected: Redis's quicklist
- * shape, a node struct pointing at a separate listpack block. It costs two blocks per chunk,
- * a second cache miss per chunk on every walk, and two owners to fix on each defrag move;
- * here a defrag move or a realloc is "copy, free, relink prev/next", nothing else.
- * Also rejected: one block per element (a 16-byte pointer pair plus a 16-byte size-class
- * rounding for every element, and a million blocks for defrag to visit) and one flat buffer
- * (O(n) inserts, one huge block).
+ * cap is vlAllocSize(block) - PL_HDR, so a chunk uses all of its size class, and the list
+ * keeps a running sum of its block sizes, so plistMemUsage is exact and O(1).
+ *
+ * Rejected: Redis's quicklist shape, a node struct pointing at a separate listpack block. It
+ * costs two blocks per chunk, a second cache miss per chunk on every walk, and two owners to
+ * fix on each defrag move; here a defrag move or a realloc is "copy, free, relink prev/next",
+ * nothing else. Also rejected: one block per element (two pointers and size-class rounding
+ * on every element, about a third on top of a 100-byte payload, and a million blocks for
+ * defrag to visit) and one flat buffer (O(n) inserts, one huge block).
  *
  * Entry format (our own, walkable both ways):
  *
@@ -76,7 +77,6 @@ struct plist {
     size_t alloc;                  /* sum of vlAllocSize over chunk blocks */
     uint32_t lim_bytes, lim_count; /* from fill: what a chunk of 2+ entries may reach */
     uint32_t v_bytes, v_count;     /* loosest limits ever set: what plistVerify can demand */
-    int fill;
 };
 
 struct plistIter {
@@ -564,7 +564,6 @@ void plistSetFill(plist *pl, int fill) {
     if (fill < -5) fill = -5;
     if (fill == 0) fill = 1;
     if (fill > PL_FILL_MAX) fill = PL_FILL_MAX;
-    pl->fill = fill;
     pl->lim_bytes = fill < 0 ? 4096u << (-fill - 1) : PL_SAFETY_BYTES;
     pl->lim_count = fill > 0 ? (uint32_t)fill : UINT32_MAX;
     if (pl->lim_bytes > pl->v_bytes) pl->v_bytes = pl->lim_bytes;

@@ -81,7 +81,7 @@ vlDb *dbGet(vlServer *s, int id) {
     return (id >= 0 && id < s->cfg.databases) ? &s->db[id] : NULL;
 }
 
-int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) {
+void serverInitData(vlServer *s) {
     vlHeap *prev = allocHeapEnter(s->heap);
     if (!s->db) {
         s->db = vlCalloc(sizeof(vlDb) * (size_t)s->cfg.databases);
@@ -97,6 +97,13 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
         lazyfreeInit(s);
         defragInit(s);
     }
+    serverUpdateCachedTime(s);
+    allocHeapLeave(prev);
+}
+
+int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) {
+    serverInitData(s);
+    vlHeap *prev = allocHeapEnter(s->heap);
     s->mstime = (int64_t)utilMsTime();
     int rc = loopAttach(s, base, err, errlen);
     if (rc == VL_OK) s->cfg_applied = 1;
@@ -106,14 +113,10 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
 
 void serverStop(vlServer *s) {
     vlHeap *prev = allocHeapEnter(s->heap);
-    while (s->clients) {
-        vlClient *c = s->clients;
-        if (c->flags & CLIENT_FAKE) {
-            /* the in-process client stays until serverFree */
-            if (!c->next) break;
-            c = c->next;
-        }
-        clientFree(c);
+    /* connections go; in-process clients (vlCall, subscribers) stay until serverFree */
+    for (vlClient *c = s->clients, *next; c; c = next) {
+        next = c->next;
+        if (!(c->flags & CLIENT_FAKE)) clientFree(c);
     }
     s->pending_write = NULL;
     s->to_close = NULL;

@@ -420,6 +420,17 @@ typedef struct vlConfigValues {
     char *save;
     int appendonly;
     char *dbfilename;
+    /* accepted for compatibility with clients and tools, stored for CONFIG GET, no behaviour
+     * (config.c); lfu-* are there for an LFU eviction policy to read */
+    int appendfsync; /* 0 always, 1 everysec, 2 no */
+    int replica_read_only, replica_serve_stale_data, replica_priority, replica_lazy_flush;
+    int repl_diskless_sync;
+    long long busy_reply_threshold;
+    int io_threads;
+    int cluster_enabled;
+    int oom_score_adj;
+    int lfu_log_factor, lfu_decay_time;
+    int stop_writes_on_bgsave_error, rdbcompression, rdbchecksum, jemalloc_bg_thread;
 } vlConfigValues;
 
 typedef struct vlStats {
@@ -485,6 +496,7 @@ struct vlServer {
     int pause_all; /* 1: all commands paused, 0: only writes */
     size_t monitors;
     vlClient *fake_client; /* for in-process calls (api.c) */
+    void *api;             /* api.c's own state (owner thread, last error) */
     /* modules' own state */
     struct vlPubsub *pubsub;
     struct vlDefrag *defrag;
@@ -509,6 +521,8 @@ struct vlServer {
 vlServer *serverCreate(char *err, size_t errlen);
 int serverApplyConfigText(vlServer *s, const char *text, const char *fname, char *err,
                           size_t errlen);
+/* Keyspace, command table and modules, once the configuration is known (idempotent). */
+void serverInitData(vlServer *s);
 int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen);
 void serverStop(vlServer *s);
 void serverFree(vlServer *s);
@@ -533,6 +547,8 @@ int loopRunStandalone(vlServer *s); /* own base, SIGTERM/SIGINT handled, until s
 struct event_base *loopNewBase(void);
 void loopFreeBase(struct event_base *b);
 const char *loopMethod(vlServer *s);
+void loopRunOwn(vlServer *s); /* dispatch the server's own base until loopBreak/SHUTDOWN */
+void loopBreak(vlServer *s);
 
 /* conn.c (client I/O) */
 int connAccept(vlServer *s, int fd, int is_unix, const char *addr);
@@ -604,6 +620,11 @@ long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *m
 size_t pubsubMemUsage(vlServer *s);
 void pubsubInfo(vlServer *s, vstr **out);
 
+/* api.c: deliver a pub/sub message to an in-process subscriber (CLIENT_FAKE with push_cb);
+ * pat is NULL except for pmessage */
+void apiDeliverPush(vlClient *c, const char *kind, const void *pat, size_t plen, const void *ch,
+                    size_t chlen, const void *msg, size_t mlen);
+
 /* blocking.c (list blocking commands) */
 void blockingInit(vlServer *s);
 void blockingFree(vlServer *s);
@@ -623,6 +644,7 @@ void lazyfreeObj(vlServer *s, vlObj *o); /* free now if small, else queue */
 void lazyfreeDicts(vlServer *s, dict *keys, dict *expires); /* takes ownership */
 size_t lazyfreePending(vlServer *s);
 void lazyfreeStep(vlServer *s); /* one bounded slice (timer) */
+void lazyfreeDefrag(vlServer *s, void *(*move)(void *p, void *ctx), void *ctx);
 
 /* defrag.c */
 void defragInit(vlServer *s);
@@ -631,6 +653,18 @@ void defragCron(vlServer *s); /* control, once per cron second */
 int defragRunningEffort(vlServer *s); /* active_defrag_running: effort %, 0 when idle */
 void defragInfo(vlServer *s, vstr **out);
 void defragCommand(vlClient *c); /* DEBUG DEFRAG ... */
+
+/* Defrag walks, one per structure that owns blocks (implemented by each module). move(p, ctx)
+ * returns the block's new address (contents copied, old block freed) or NULL if it stays.
+ * Each returns nonzero while its pass is unfinished; cursors are scan cursors (0 = start). */
+typedef void *vlMoveFn(void *p, void *ctx);
+/* At *cursor == 0 these also move the value's top-level block (the dict struct and its
+ * tables, or the compact buffer) and store the new pointer in o (objSetPtr). */
+int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
+int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
+size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget, vlMoveFn *move,
+                        void *ctx);
+int pubsubClientDefrag(vlClient *c, vlMoveFn *move, void *ctx);
 
 /* slowlog / latency (observe.c) */
 void observeInit(vlServer *s);

@@ -1,0 +1,227 @@
+/* lib_embed.c - the embedding API through the public header only, linked against
+ * libvalkeylite.a together with libhiredis and libevent (their symbols must not clash).
+ *
+ * Covers: two servers on one base (in-process and TCP), 100,000 vlCall between loop
+ * iterations, attach/stop/free/attach again, every vlServerNew error path, in-process
+ * pub/sub through a push callback, log handler, re-entrancy refusal, INFO access. */
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include <hiredis/hiredis.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ctest.h"
+#include "valkey-lite.h"
+
+static int freePort(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd, (struct sockaddr *)&a, sizeof(a));
+    socklen_t l = sizeof(a);
+    getsockname(fd, (struct sockaddr *)&a, &l);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int callIs(vlServer *s, const char *want, const char *a0, const char *a1, const char *a2) {
+    vlReply *r = NULL;
+    if (vlCallv(s, &r, a0, a1, a2, NULL) != 0 || !r) return 0;
+    int ok = r->str && strcmp(r->str, want) == 0;
+    if (!ok) printf("    %s %s -> type %d '%s'\n", a0, a1 ? a1 : "", r->type, r->str ? r->str : "");
+    vlReplyFree(r);
+    return ok;
+}
+
+static void quietLog(void *ud, int level, const char *line) {
+    (void)level;
+    (void)line;
+    (*(int *)ud)++;
+}
+
+static void testNewErrors(void) {
+    char err[256];
+    CHECK(vlServerNew("no-such-directive 1\n", err, sizeof err) == NULL);
+    CHECK(strstr(err, "(config):1") != NULL);
+    CHECK(vlServerNew("port 70000\n", err, sizeof err) == NULL);
+    CHECK(err[0] != '\0');
+    CHECK(vlServerNew("hz yes\n", err, sizeof err) == NULL);
+    CHECK(vlServerNew("bind \"unterminated\n", err, sizeof err) == NULL);
+    CHECK(vlServerNew("maxmemory 12qq\n", err, sizeof err) == NULL);
+    CHECK(vlServerNew("include /nonexistent/file.conf\n", err, sizeof err) == NULL);
+    CHECK(vlServerNew("activedefrag maybe\n", NULL, 0) == NULL); /* no err buffer: still safe */
+    vlServer *ok = vlServerNew(NULL, err, sizeof err);
+    CHECK(ok != NULL);
+    vlServerFree(ok);
+    ok = vlServerNew("", err, sizeof err);
+    CHECK(ok != NULL);
+    CHECK(vlServerPort(ok) == 0);
+    vlServerFree(ok);
+    CHECK(strcmp(vlVersion(), "") != 0);
+}
+
+static void testTwoServersAndTcp(void) {
+    char err[256], conf[128];
+    int port = freePort(), logs = 0;
+    struct event_base *base = event_base_new();
+    snprintf(conf, sizeof conf, "port %d\nbind 127.0.0.1\n", port);
+    vlServer *a = vlServerNew(conf, err, sizeof err);
+    vlServer *b = vlServerNew("port 0\n", err, sizeof err);
+    CHECK(a && b);
+    if (!a || !b) return;
+    vlSetLogHandler(a, quietLog, &logs);
+    vlSetLogHandler(b, quietLog, &logs);
+    CHECK(vlServerAttach(a, base) == 0);
+    CHECK(vlServerAttach(b, base) == 0);
+    CHECK(vlServerAttach(b, base) == -1); /* already attached */
+    CHECK(vlServerPort(a) == port);
+    CHECK(callIs(a, "OK", "SET", "k", "in-a"));
+    CHECK(callIs(b, "OK", "SET", "k", "in-b"));
+    CHECK(callIs(a, "in-a", "GET", "k", NULL));
+    CHECK(callIs(b, "in-b", "GET", "k", NULL));
+    /* a blocking command behaves as its non-blocking form in-process */
+    vlReply *r = NULL;
+    vlCallv(a, &r, "GET", "nosuchkey", NULL);
+    CHECK(r && r->type == VL_REPLY_NIL);
+    vlReplyFree(r);
+    vlCallv(a, &r, "NOSUCHCOMMAND", NULL);
+    CHECK(r && r->type == VL_REPLY_ERROR && strstr(r->str, "unknown command"));
+    vlReplyFree(r);
+    /* a TCP client (hiredis, blocking, from a child process) sees in-process data */
+    pid_t pid = fork();
+    if (pid == 0) {
+        redisContext *rc = redisConnect("127.0.0.1", port);
+        redisReply *rr = rc && !rc->err ? redisCommand(rc, "GET k") : NULL;
+        int good = rr && rr->type == REDIS_REPLY_STRING && strcmp(rr->str, "in-a") == 0;
+        _exit(good ? 0 : 1);
+    }
+    int status = -1;
+    for (int i = 0; i < 500; i++) { /* serve the child while it asks */
+        struct timeval tv = {0, 10000};
+        event_base_loopexit(base, &tv);
+        event_base_dispatch(base);
+        if (waitpid(pid, &status, WNOHANG) == pid) break;
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    char *info = vlServerInfo(a, "memory");
+    CHECK(info && strstr(info, "used_memory:"));
+    free(info);
+    vlServerStop(a);
+    vlServerStop(b);
+    vlServerFree(a);
+    vlServerFree(b);
+    event_base_free(base);
+}
+
+static void testManyCallsBetweenIterations(void) {
+    char err[256];
+    struct event_base *base = event_base_new();
+    vlServer *s = vlServerNew("port 0\n", err, sizeof err);
+    CHECK(s && vlServerAttach(s, base) == 0);
+    char key[32], val[32];
+    long long bad = 0;
+    for (int i = 0; i < 100000; i++) {
+        snprintf(key, sizeof key, "key:%d", i % 1000);
+        snprintf(val, sizeof val, "%d", i);
+        vlReply *r = NULL;
+        if (vlCallv(s, &r, "SET", key, val, NULL) != 0 || r->type != VL_REPLY_STATUS) bad++;
+        vlReplyFree(r);
+        if (i % 1000 == 999) event_base_loop(base, EVLOOP_NONBLOCK);
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(callIs(s, "99999", "GET", "key:999", NULL));
+    vlReply *r = NULL;
+    vlCallv(s, &r, "DBSIZE", NULL);
+    CHECK(r && r->type == VL_REPLY_INTEGER && r->integer == 1000);
+    vlReplyFree(r);
+    vlServerStop(s);
+    vlServerFree(s);
+    event_base_free(base);
+}
+
+static void testAttachStopAttach(void) {
+    char err[256], conf[128];
+    int port = freePort();
+    snprintf(conf, sizeof conf, "port %d\nbind 127.0.0.1\n", port);
+    struct event_base *base = event_base_new();
+    vlServer *s = vlServerNew(conf, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) return;
+    for (int round = 0; round < 3; round++) {
+        CHECK(vlServerAttach(s, base) == 0);
+        CHECK(vlServerPort(s) == port);
+        CHECK(callIs(s, "OK", "SET", "round", round == 0 ? "0" : round == 1 ? "1" : "2"));
+        vlServerStop(s);
+        CHECK(vlServerPort(s) == 0);
+    }
+    CHECK(callIs(s, "2", "GET", "round", NULL)); /* data survives a stop */
+    vlServerFree(s);
+    /* and a fresh base after the old one is gone */
+    event_base_free(base);
+    base = event_base_new();
+    s = vlServerNew(conf, err, sizeof err);
+    CHECK(s && vlServerAttach(s, base) == 0);
+    vlServerFree(s); /* free without stop: stops first */
+    event_base_free(base);
+}
+
+typedef struct {
+    int messages;
+    char last[64];
+    vlServer *s;
+    int reentry_refused;
+} pushState;
+
+static void onPush(void *ud, const vlReply *msg) {
+    pushState *ps = ud;
+    ps->messages++;
+    if (msg->type == VL_REPLY_PUSH && msg->elements >= 3)
+        snprintf(ps->last, sizeof ps->last, "%s", msg->element[msg->elements - 1]->str);
+    vlReply *r = NULL;
+    if (vlCallv(ps->s, &r, "PING", NULL) == -1) ps->reentry_refused = 1;
+    vlReplyFree(r);
+}
+
+static void testInProcessPubsub(void) {
+    char err[256];
+    vlServer *s = vlServerNew("port 0\n", err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) return;
+    pushState ps;
+    memset(&ps, 0, sizeof ps);
+    ps.s = s;
+    vlSubscriber *sub = vlSubscriberNew(s, onPush, &ps);
+    CHECK(sub != NULL);
+    const char *argv[3] = {"SUBSCRIBE", "news", NULL};
+    vlReply *r = NULL;
+    CHECK(vlSubscriberCall(sub, 2, argv, NULL, &r) == 0);
+    CHECK(r && r->elements == 3);
+    vlReplyFree(r);
+    vlCallv(s, &r, "PUBLISH", "news", "hello", NULL);
+    CHECK(r && r->type == VL_REPLY_INTEGER && r->integer == 1);
+    vlReplyFree(r);
+    CHECK_EQ(ps.messages, 1);
+    CHECK(strcmp(ps.last, "hello") == 0);
+    CHECK(ps.reentry_refused);
+    vlSubscriberFree(sub);
+    vlCallv(s, &r, "PUBLISH", "news", "again", NULL);
+    CHECK(r && r->integer == 0);
+    vlReplyFree(r);
+    vlServerFree(s);
+}
+
+int main(void) {
+    RUN(testNewErrors);
+    RUN(testTwoServersAndTcp);
+    RUN(testManyCallsBetweenIterations);
+    RUN(testAttachStopAttach);
+    RUN(testInProcessPubsub);
+    CTEST_END();
+}
