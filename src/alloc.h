@@ -43,6 +43,9 @@ size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
 void *allocMove(void *ptr, int force);
 int allocMoveHint(const void *ptr); /* 1: worth moving (sparse slab), 0: leave it */
 void allocRefreshBinStats(void);    /* epoch refresh + per-bin average utilization */
+/* The hint moves a block when its slab's use is at most pct percent of its bin's average. */
+void allocSetHintMargin(unsigned pct);
+unsigned allocGetHintMargin(void);
 
 /* Whole-allocator figures for INFO, computed when asked. */
 typedef struct allocStats {

@@ -122,10 +122,13 @@ static void quitCommand(vlClient *c) {
 static void selectCommand(vlClient *c) {
     vlServer *s = c->srv;
     long long id;
-    /* Redis reads the index as an int: anything beyond is "not an integer" */
-    if (getRangeLongOrReply(c, &c->argv[1], -2147483647LL - 1, 2147483647LL, &id,
-                            "ERR value is not an integer or out of range") != VL_OK)
+    if (getLongLongOrReply(c, &c->argv[1], &id, NULL) != VL_OK) return;
+    /* Redis reads the index as an int, with its own wording for a long outside that */
+    if (id < -2147483647LL - 1 || id > 2147483647LL) {
+        addReplyError(c, "ERR value is out of range, value must between -2147483648 and "
+                         "2147483647");
         return;
+    }
     if (id < 0 || id >= s->cfg.databases) {
         addReplyError(c, "ERR DB index is out of range");
         return;
@@ -219,7 +222,8 @@ static void helloCommand(vlClient *c) {
     addReplyArrayLen(c, 0);
 }
 
-/* RESET: the client as if it had just connected (but keeps its id, address and lib info). */
+/* RESET: the client as if it had just connected (but keeps its id, address, lib info and
+ * no-evict flag, as Redis 7 does). */
 static void resetCommand(vlClient *c) {
     vlServer *s = c->srv;
     if (c->flags & CLIENT_MONITOR) {
@@ -227,7 +231,8 @@ static void resetCommand(vlClient *c) {
         s->monitors--;
     }
     pubsubClientFree(c);
-    c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT | CLIENT_NO_EVICT);
+    /* as Redis 7: NO-EVICT and lib-name/lib-ver survive a RESET */
+    c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
     clientSetResp(c, 2);
     c->db = &s->db[0];
     vlFree(c->name);

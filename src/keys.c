@@ -63,11 +63,14 @@ static int objIsExpired(vlServer *s, vlDb *db, const vlObj *o) {
     return when >= 0 && when <= s->mstime;
 }
 
-/* A db index argument (MOVE, COPY ... DB): an int, then a db that exists. */
+/* A db index argument (MOVE, COPY ... DB): an int (Redis's two messages for "not a
+ * number" and "not an int"), then a db that exists. */
 static vlDb *dbFromArgOrReply(vlClient *c, const protoArg *a) {
     long long id;
-    if (!utilStrToLL(a->ptr, a->len, &id) || id < INT_MIN || id > INT_MAX) {
-        addReplyErrorNotInt(c);
+    if (getLongLongOrReply(c, a, &id, NULL) != VL_OK) return NULL;
+    if (id < INT_MIN || id > INT_MAX) {
+        addReplyErrorFormat(c, "ERR value is out of range, value must between %d and %d",
+                            INT_MIN, INT_MAX);
         return NULL;
     }
     vlDb *db = dbGet(c->srv, (int)id);

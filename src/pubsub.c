@@ -616,8 +616,8 @@ static void psHelp(vlClient *c) {
         "    Return the number of subscribers for the specified channels, excluding",
         "    pattern subscriptions(default: no channels).",
         "SHARDCHANNELS [<pattern>]",
-        "    Return the currently active shard level channels matching a <pattern> (default: "
-        "'*').",
+        ("    Return the currently active shard level channels matching a <pattern> (default: "
+         "'*')."),
         "SHARDNUMSUB [<shardchannel> ...]",
         "    Return the number of subscribers for the specified shard level channel(s)",
         "HELP",
@@ -768,8 +768,8 @@ static size_t defragStages(dict **const *dicts, int n, unsigned long *cursor, si
     return 1;
 }
 
-size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget,
-                        void *(*move)(void *p, void *ctx), void *ctx) {
+size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget, vlMoveFn *move,
+                        void *ctx) {
     if (!s->pubsub) {
         *cursor = 0;
         return 0;
@@ -784,11 +784,15 @@ size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget,
     return defragStages(dicts, PS_KINDS, cursor, budget, defragChanEntry, &d);
 }
 
-size_t pubsubClientDefrag(vlClient *c, unsigned long *cursor, size_t budget,
-                          void *(*move)(void *p, void *ctx), void *ctx) {
+/* A client's sets are walked whole (the defrag engine visits one client per step and checks
+ * its clock between clients); returns 0: nothing is left pending. */
+int pubsubClientDefrag(vlClient *c, vlMoveFn *move, void *ctx) {
     psDefrag d = {move, ctx, 0};
     dict **const dicts[PS_KINDS] = {&c->sub_channels, &c->sub_patterns, &c->sub_shard};
-    return defragStages(dicts, PS_KINDS, cursor, budget, defragPlainEntry, &d);
+    unsigned long cursor = 0;
+    while (defragStages(dicts, PS_KINDS, &cursor, SIZE_MAX, defragPlainEntry, &d)) {
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------------- keyspace notifications */

@@ -619,6 +619,10 @@ long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *m
                         size_t mlen, int shard);
 size_t pubsubMemUsage(vlServer *s);
 void pubsubInfo(vlServer *s, vstr **out);
+/* After the vlClient block itself moved (c is the new address): the registry's borrowed
+ * pointers to the client are updated. O(the client's subscriptions). The defrag walks
+ * (pubsubDefragStep, pubsubClientDefrag) are declared with the other walks below. */
+void pubsubClientMoved(vlClient *c);
 
 /* api.c: deliver a pub/sub message to an in-process subscriber (CLIENT_FAKE with push_cb);
  * pat is NULL except for pmessage */

@@ -1,0 +1,198 @@
+# debug.tcl - DEBUG: POPULATE, DIGEST / DIGEST-VALUE, OBJECT, SLEEP, SET-ACTIVE-EXPIRE,
+# MALLCTL, LOG, subcommand errors, and the enable-debug-command gate.
+
+proc server_ms {} {
+    lassign [r time] sec usec
+    return [expr {$sec * 1000 + $usec / 1000}]
+}
+
+start_server {tags {"debug"}} {
+    test "DEBUG POPULATE creates prefix:N keys holding value:N" {
+        r flushall
+        assert_equal OK [r debug populate 1000]
+        assert_equal 1000 [r dbsize]
+        assert_equal value:0 [r get key:0]
+        assert_equal value:999 [r get key:999]
+        assert_equal "" [r get key:1000]
+        r debug populate 10 pfx
+        assert_equal value:7 [r get pfx:7]
+        assert_equal 1010 [r dbsize]
+    }
+
+    test "DEBUG POPULATE size pads with zero bytes or cuts" {
+        r debug populate 3 padded 12
+        assert_equal "value:2\x00\x00\x00\x00\x00" [r get padded:2]
+        assert_equal 12 [r strlen padded:0]
+        r debug populate 3 cut 3
+        assert_equal val [r get cut:1]
+        r debug populate 2 long 200
+        assert_equal 200 [r strlen long:1]
+        assert_equal value:1 [string range [r get long:1] 0 6]
+    }
+
+    test "DEBUG POPULATE leaves existing keys alone" {
+        r set key:5 mine
+        r debug populate 10
+        assert_equal mine [r get key:5]
+    }
+
+    test "DEBUG POPULATE argument errors" {
+        assert_error "*must be positive*" {r debug populate -1}
+        assert_error "*must be positive*" {r debug populate x}
+        assert_error "*must be positive*" {r debug populate 1 p -5}
+        assert_error "*unknown subcommand or wrong number of arguments for 'populate'*" \
+            {r debug populate 1 a 2 3}
+    }
+
+    test "DEBUG POPULATE of 200000 keys" {
+        r flushall
+        r debug populate 200000 big 10
+        assert_equal 200000 [r dbsize]
+        r flushall
+    }
+
+    test "DEBUG POPULATE of a million keys takes seconds, not minutes" {
+        r flushall
+        set t0 [clock milliseconds]
+        r debug populate 1000000
+        set ms [expr {[clock milliseconds] - $t0}]
+        assert_equal 1000000 [r dbsize]
+        assert {$ms < 10000} "took $ms ms"
+        r flushall
+    } {slow}
+
+    test "DEBUG DIGEST is all zeros for an empty dataset" {
+        r flushall
+        assert_equal [string repeat 0 40] [r debug digest]
+    }
+
+    test "DEBUG DIGEST is stable, order-insensitive, and sees every change" {
+        r flushall
+        r set a 1
+        r set b hello
+        r set c [string repeat z 300]
+        set d1 [r debug digest]
+        assert_match {[0-9a-f]*} $d1
+        assert_equal 40 [string length $d1]
+        assert_equal $d1 [r debug digest]
+        # the same data written in another order
+        r flushall
+        r set c [string repeat z 300]
+        r set b hello
+        r set a 1
+        assert_equal $d1 [r debug digest]
+        r set b hellp
+        set d2 [r debug digest]
+        assert_not_equal $d1 $d2
+        r set b hello
+        assert_equal $d1 [r debug digest]
+        # an expire changes it, removing it restores it
+        r expire a 1000
+        assert_not_equal $d1 [r debug digest]
+        r persist a
+        assert_equal $d1 [r debug digest]
+        # the same keys in another db are another dataset
+        r move a 1
+        assert_not_equal $d1 [r debug digest]
+    }
+
+    test "DEBUG DIGEST: two servers with the same data agree" {
+        r flushall
+        r debug populate 500 same 20
+        set here [r debug digest]
+        start_server {} {
+            r debug populate 500 same 20
+            assert_equal $here [r debug digest]
+        }
+    }
+
+    test "DEBUG DIGEST-VALUE" {
+        r flushall
+        r set x foo
+        r set y foo
+        r set z bar
+        lassign [r debug digest-value x y z nosuch] dx dy dz dn
+        assert_equal $dx $dy
+        assert_not_equal $dx $dz
+        assert_equal [string repeat 0 40] $dn
+        assert_equal {} [r debug digest-value]
+    }
+
+    test "DEBUG OBJECT" {
+        r set emb hello
+        r set num 12345
+        r set raw [string repeat r 100]
+        assert_match "Value at:0x* refcount:1 encoding:embstr serializedlength:* lru:* lru_seconds_idle:*" \
+            [r debug object emb]
+        assert_match "*encoding:int*" [r debug object num]
+        assert_match "*encoding:raw*" [r debug object raw]
+        assert_error "ERR no such key*" {r debug object nosuch}
+    }
+
+    test "DEBUG SLEEP 0 and fractions" {
+        assert_equal OK [r debug sleep 0]
+        assert_equal OK [r debug sleep 0.01]
+        assert_equal PONG [r ping]
+    }
+
+    test "DEBUG SET-ACTIVE-EXPIRE 0 keeps expired keys until touched" {
+        r flushall
+        r debug set-active-expire 0
+        r set e1 v px 1
+        r set e2 v px 1
+        set set_ms [server_ms]
+        wait_for_condition 100 5 {[server_ms] > $set_ms + 5} else { fail "server clock stuck" }
+        # both keys are past their TTL; with active expire off, nothing removes them
+        assert_equal 2 [r dbsize]
+        assert_equal "" [r get e1]
+        assert_equal 1 [r dbsize]
+        r debug set-active-expire 1
+        wait_for_condition 100 20 {[r dbsize] == 0} else {
+            fail "active expire did not remove e2"
+        }
+    }
+
+    test "DEBUG MALLCTL reads allocator controls" {
+        if {![string match jemalloc* [s mem_allocator]]} {
+            assert_error "*not supported*" {r debug mallctl arenas.page}
+            return
+        }
+        assert_equal 4096 [r debug mallctl arenas.page]
+        assert_error "ERR No such file or directory*" {r debug mallctl no.such.control}
+        assert {[r debug mallctl-str opt.thp] ne ""}
+        assert_error "*" {r debug mallctl-str no.such.control}
+        assert_error "*not an integer*" {r debug mallctl arenas.page x}
+    }
+
+    test "DEBUG LOG writes to the server log" {
+        r debug log "marker-from-debug-test"
+        wait_for_log_messages "*DEBUG LOG: marker-from-debug-test*" 50 20
+    }
+
+    test "DEBUG ERROR replies with the given error" {
+        assert_error "FOOERR custom text" {r debug error "FOOERR custom text"}
+    }
+
+    test "DEBUG unknown subcommand, bad arity, HELP" {
+        assert_error "ERR unknown subcommand or wrong number of arguments for 'nope'. Try DEBUG HELP." \
+            {r debug nope}
+        assert_error "ERR unknown subcommand or wrong number of arguments for 'object'*" \
+            {r debug object}
+        assert_error "*wrong number of arguments for 'debug' command" {r debug}
+        assert_match "DEBUG <subcommand>*" [lindex [r debug help] 0]
+    }
+}
+
+start_server {tags {"debug"} overrides {enable-debug-command no}} {
+    test "enable-debug-command no refuses DEBUG" {
+        assert_error "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.*" \
+            {r debug sleep 0}
+        assert_equal PONG [r ping]
+    }
+}
+
+start_server {tags {"debug"} overrides {enable-debug-command local}} {
+    test "enable-debug-command local allows a loopback client" {
+        assert_equal OK [r debug sleep 0]
+    }
+}
