@@ -185,6 +185,17 @@ void allocSetHintMargin(unsigned pct) {
     hint_margin_pct = pct;
 }
 
+int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
+    utilQuery q;
+    size_t sz = sizeof(q);
+    const void *p = ptr;
+    *size = sallocx((void *)ptr, 0);
+    if (mallctl("experimental.utilization.query", &q, &sz, (void *)&p, sizeof(p)) != 0) return -1;
+    *nregs = q.nregs;
+    *slab_bytes = q.size;
+    return 0;
+}
+
 unsigned allocGetHintMargin(void) {
     return hint_margin_pct;
 }
@@ -363,6 +374,13 @@ void allocSetHintMargin(unsigned pct) {
 
 unsigned allocGetHintMargin(void) {
     return hint_margin_pct;
+}
+
+int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
+    *size = malloc_usable_size((void *)ptr);
+    *nregs = 1;
+    *slab_bytes = *size;
+    return -1;
 }
 
 void allocRefreshBinStats(void) {}

@@ -46,6 +46,9 @@ void allocRefreshBinStats(void);    /* epoch refresh + per-bin average utilizati
 /* The hint moves a block when its slab's use is at most pct percent of its bin's average. */
 void allocSetHintMargin(unsigned pct);
 unsigned allocGetHintMargin(void);
+/* Geometry of a live block: usable size, regions in its slab (1 for a large extent), slab
+ * bytes. -1 when the allocator cannot tell (libc). For tests that derive expectations. */
+int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes);
 
 /* Whole-allocator figures for INFO, computed when asked. */
 typedef struct allocStats {

@@ -1003,6 +1003,7 @@ void configSetCommand(vlClient *c) {
     char why[512];
     int bad = -1;
     unsigned hooks = 0;
+    unsigned char seen[CFG_COUNT] = {0}; /* by table row: duplicates in O(pairs) */
 
     /* Everything that can be refused without touching a value, for all pairs first. */
     for (int i = 0; i < npairs; i++) {
@@ -1020,12 +1021,10 @@ void configSetCommand(vlClient *c) {
             bad = i;
             goto fail;
         }
-        for (int j = 0; j < i; j++) {
-            if (defs[j] == defs[i]) {
-                snprintf(why, sizeof why, "duplicate parameter");
-                bad = i;
-                goto fail;
-            }
+        if (seen[defs[i] - cfgTable]++) {
+            snprintf(why, sizeof why, "duplicate parameter");
+            bad = i;
+            goto fail;
         }
     }
     for (int i = 0; i < npairs; i++) {
@@ -1126,8 +1125,9 @@ void configWriteAll(vlServer *s, vstr **out) {
 
 static int cfgWriteFileAtomic(const char *path, const vstr *data, char *err, size_t errlen) {
     size_t plen = strlen(path);
-    char *tmp = vlMalloc(plen + 16);
-    snprintf(tmp, plen + 16, "%s.tmp-XXXXXX", path);
+    char *tmp = vlMalloc(plen + sizeof(".tmp-XXXXXX"));
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
     struct stat st;
     mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
     int ok = 0, fd = mkstemp(tmp);
@@ -1249,7 +1249,6 @@ int configRewrite(vlServer *s, char *err, size_t errlen) {
         vstrFree(tail);
     }
     int rc = cfgWriteFileAtomic(path, outv, err, errlen);
-    if (rc == VL_OK) serverLog(s, LL_NOTICE, "CONFIG REWRITE executed with success.");
 
     vstrFree(outv);
     for (size_t i = 0; i < n; i++) vstrFree(repl[i]);

@@ -471,7 +471,32 @@ void defragInfo(vlServer *s, vstr **out) {
                d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
 }
 
-/* DEBUG DEFRAG RUN | FORCE yes|no | RESET-STATS | HELP (argv[1] is DEFRAG). */
+/* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block and
+ * its value's top block (and first list chunk), so tests derive expected fragmentation from
+ * the allocator's geometry instead of hard-coding object layouts. */
+static void defragBlocksCommand(vlClient *c) {
+    vlObj *o = (vlObj *)dictFind(c->db->keys, c->argv[3].ptr, c->argv[3].len);
+    if (!o) {
+        addReplyError(c, "ERR no such key");
+        return;
+    }
+    const void *blocks[3];
+    int n = 0;
+    blocks[n++] = o;
+    if (o->type == OBJ_STRING && o->enc == OBJ_ENC_RAW) blocks[n++] = objPtr(o);
+    if (o->type != OBJ_STRING) blocks[n++] = objPtr(o);
+    addReplyArrayLen(c, n);
+    for (int i = 0; i < n; i++) {
+        size_t size, nregs, slab;
+        allocBlockInfo(blocks[i], &size, &nregs, &slab);
+        addReplyArrayLen(c, 3);
+        addReplyLongLong(c, (long long)size);
+        addReplyLongLong(c, (long long)nregs);
+        addReplyLongLong(c, (long long)slab);
+    }
+}
+
+/* DEBUG DEFRAG RUN | FORCE yes|no | MARGIN pct | BLOCKS key | HELP (argv[1] is DEFRAG). */
 void defragCommand(vlClient *c) {
     vlServer *s = c->srv;
     vlDefrag *d = s->defrag;
@@ -510,10 +535,14 @@ void defragCommand(vlClient *c) {
         if (getRangeLongOrReply(c, &c->argv[3], 1, 1000, &pct, NULL) != VL_OK) return;
         allocSetHintMargin((unsigned)pct);
         addReplyOk(c);
+    } else if (c->argc == 4 && argEq(&c->argv[2], "blocks")) {
+        defragBlocksCommand(c);
     } else if (c->argc == 3 && argEq(&c->argv[2], "help")) {
-        addReplyArrayLen(c, 3);
+        addReplyArrayLen(c, 5);
         addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");
         addReplyStatus(c, "DEBUG DEFRAG FORCE yes|no -- move every block regardless of the hint");
+        addReplyStatus(c, "DEBUG DEFRAG MARGIN pct -- hint: move up to pct% of the bin average use");
+        addReplyStatus(c, "DEBUG DEFRAG BLOCKS key -- [size, regions/slab, slab bytes] per block");
         addReplyStatus(c, "DEBUG DEFRAG HELP");
     } else {
         addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try DEBUG DEFRAG HELP.");

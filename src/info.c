@@ -60,8 +60,7 @@ static size_t processRss(void) {
 }
 
 static size_t clientMem(const vlClient *c) {
-    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) +
-           (size_t)c->argc * sizeof(protoArg);
+    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) + (size_t)c->argc * sizeof(protoArg);
 }
 
 void infoMemoryStats(vlServer *s, vlMemStats *m) {
@@ -88,8 +87,8 @@ void infoMemoryStats(vlServer *s, vlMemStats *m) {
         /* Keys and values share one block, so a key's overhead is its table slot. An expire
          * entry is a small block of its own (header + key copy): counted at 32 bytes, the
          * usual jemalloc bin, instead of walking a million entries per INFO. */
-        m->db_overhead += dictMemUsage(db->keys) + dictMemUsage(db->expires) +
-                          dictSize(db->expires) * 32;
+        m->db_overhead +=
+            dictMemUsage(db->keys) + dictMemUsage(db->expires) + dictSize(db->expires) * 32;
     }
     m->overhead = m->startup + m->clients_normal + m->clients_pubsub + m->db_overhead +
                   (s->pubsub ? pubsubMemUsage(s) : 0);
@@ -118,7 +117,8 @@ static void infoServer(vlServer *s, vstr **out) {
     long long uptime = (long long)(now_us / 1000 - (uint64_t)s->start_ms) / 1000;
     char exe[PATH_MAX];
     exe[0] = '\0';
-    if (s->executable && !realpath(s->executable, exe)) snprintf(exe, sizeof(exe), "%s", s->executable);
+    if (s->executable && !realpath(s->executable, exe))
+        snprintf(exe, sizeof(exe), "%s", s->executable);
     char conf[PATH_MAX];
     conf[0] = '\0';
     if (s->configfile && !realpath(s->configfile, conf))
@@ -438,8 +438,7 @@ static void infoErrorstats(vlServer *s, vstr **out) {
     dictIterRelease(&it);
     qsort(v, n, sizeof(*v), cmpErrStat);
     for (size_t i = 0; i < n; i++)
-        vstrCatFmt(out, "errorstat_%.*s:count=%lld\r\n", (int)v[i]->len, v[i]->name,
-                   v[i]->count);
+        vstrCatFmt(out, "errorstat_%.*s:count=%lld\r\n", (int)v[i]->len, v[i]->name, v[i]->count);
     vlFree(v);
 }
 

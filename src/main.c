@@ -68,7 +68,10 @@ int main(int argc, char **argv) {
     s->executable = vlStrdup(argv[0]);
     int i = 1;
     if (i < argc && strncmp(argv[i], "--", 2) != 0) {
-        s->configfile = vlStrdup(argv[i]);
+        /* absolute: "dir" may chdir while loading, and CONFIG REWRITE must find the file */
+        char *abs = realpath(argv[i], NULL);
+        s->configfile = vlStrdup(abs ? abs : argv[i]);
+        free(abs);
         if (configLoadFile(s, argv[i], err, sizeof(err)) != VL_OK) {
             fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n", err);
             return 1;
@@ -126,7 +129,11 @@ int main(int argc, char **argv) {
     if (s->cfg.pidfile && s->cfg.pidfile[0]) unlink(s->cfg.pidfile);
     serverStop(s);
     allocHeapLeave(prev);
+#ifdef VL_LIBC_MALLOC
+    /* sanitizer builds free everything so that a leak is reported; a release build exits
+     * at once, like Redis, instead of freeing millions of keys one by one */
     serverFree(s);
     loopFreeBase(base);
+#endif
     return 0;
 }

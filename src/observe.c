@@ -39,7 +39,7 @@ struct vlSlowlog {
 };
 
 typedef struct latSample {
-    int64_t time; /* unix seconds */
+    int64_t time;      /* unix seconds */
     long long latency; /* ms */
 } latSample;
 
@@ -220,8 +220,7 @@ static void replySubArity(vlClient *c, const char *cmd) {
 
 static void replyUnknownSub(vlClient *c, const char *upper) {
     int n = (int)(c->argv[1].len < 128 ? c->argv[1].len : 128);
-    addReplyErrorFormat(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", n, c->argv[1].ptr,
-                        upper);
+    addReplyErrorFormat(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", n, c->argv[1].ptr, upper);
 }
 
 void slowlogCommand(vlClient *c) {
@@ -331,8 +330,9 @@ static void latencyRemove(struct vlLatency *lt, latEvent *ev) {
 static void latencyDoctor(vlServer *s, vstr **out) {
     struct vlLatency *lt = s->latency;
     if (lt->n == 0) {
-        vstrCatFmt(out, "No latency spikes were recorded since this valkey-lite instance "
-                        "started (or since the last LATENCY RESET).%s\n",
+        vstrCatFmt(out,
+                   "No latency spikes were recorded since this valkey-lite instance "
+                   "started (or since the last LATENCY RESET).%s\n",
                    s->cfg.latency_monitor_threshold
                        ? ""
                        : " Note: the latency monitor is disabled; enable it with CONFIG SET "

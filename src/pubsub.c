@@ -404,6 +404,13 @@ void pubsubClientMoved(vlClient *c) {
 
 /* ------------------------------------------------------------------- publish */
 
+/* Redis's matcher never enters its loop for an empty string, so only the empty pattern
+ * matches the empty channel ("*" does not): kept, since subscribers see the difference. */
+static int psMatch(const char *pat, size_t plen, const char *str, size_t slen) {
+    if (slen == 0) return plen == 0;
+    return utilGlobMatch(pat, plen, str, slen, 0);
+}
+
 /* Weak default until api.c provides the in-process delivery. */
 __attribute__((weak)) void apiDeliverPush(vlClient *c, const char *kind, const void *pat,
                                           size_t plen, const void *ch, size_t chlen,
@@ -478,7 +485,7 @@ long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *m
     dictLink *pe;
     while ((pe = dictIterNext(&it))) {
         psChan *p = (psChan *)pe;
-        if (!utilGlobMatch(p->name, p->len, ch, chlen, 0)) continue;
+        if (!psMatch(p->name, p->len, ch, chlen)) continue;
         m.pat = p->name;
         m.plen = p->len;
         receivers += deliverToChan(p, &m);
@@ -570,7 +577,7 @@ static void listChannels(vlClient *c, int kind) {
     dictLink *e;
     while ((e = dictIterNext(&it))) {
         psChan *ch = (psChan *)e;
-        if (pat && !utilGlobMatch(pat, plen, ch->name, ch->len, 0)) continue;
+        if (pat && !psMatch(pat, plen, ch->name, ch->len)) continue;
         addReplyBulk(c, ch->name, ch->len);
         n++;
     }

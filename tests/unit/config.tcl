@@ -10,7 +10,7 @@ proc config_error_of {text} {
     puts -nonewline $f $text
     close $f
     # `timeout`: a server that wrongly accepted the file would otherwise run forever
-    set rc [catch {exec timeout 10 $::vl::cfg(server) $file 2>@1 </dev/null} out]
+    set rc [catch {exec timeout 10 $::vl::cfg(server) $file </dev/null 2>@1} out]
     file delete $file
     if {!$rc} { fail "server accepted a bad config: $text" }
     return [list [file tail $file] $out]
@@ -117,12 +117,12 @@ start_server {} {
         set c [new_client]
         $c readraw 1
         assert_equal {*2} [$c config get hz]
-        assert_equal {$2 hz $2 10} [list [$c read] [$c read] [$c read] [$c read]]
+        assert_equal [list \$2 hz \$2 10] [list [$c read] [$c read] [$c read] [$c read]]
         $c readraw 0
         $c hello 3
         $c readraw 1
         assert_equal {%1} [$c config get hz]
-        assert_equal {$2 hz $2 10} [list [$c read] [$c read] [$c read] [$c read]]
+        assert_equal [list \$2 hz \$2 10] [list [$c read] [$c read] [$c read] [$c read]]
         $c close
     }
 
@@ -309,9 +309,10 @@ start_server {} {
         # and a server started from the rewritten file has the same values
         set copy [file join [srv dir] rewritten.conf]
         write_file $copy $text
+        # (the harness appends its own `save ""` to any config it is given)
         start_server [list config $copy] {
-            assert_equal {hz 33 maxmemory 5242880 maxmemory-policy allkeys-lru save {900 1}} \
-                [r config get hz maxmemory maxmemory-policy save]
+            assert_equal {hz 33 maxmemory 5242880 maxmemory-policy allkeys-lru} \
+                [r config get hz maxmemory maxmemory-policy]
             assert_equal {normal 0 0 0 slave 268435456 67108864 60 pubsub 1048576 1048576 0} \
                 [lindex [r config get client-output-buffer-limit] 1]
         }
@@ -327,7 +328,7 @@ test "valkey-lite.conf lists every directive CONFIG GET * knows" {
     assert {[llength $names] >= 70} "only [llength $names] directives"
     set missing {}
     foreach n $names {
-        if {![regexp -line "^#? ?$n(\\s|$)" $conf]} { lappend missing $n }
+        if {![regexp -line "^#? ?${n}(\\s|$)" $conf]} { lappend missing $n }
     }
     assert_equal {} $missing "directives missing from valkey-lite.conf"
 }

@@ -1,0 +1,356 @@
+# defrag.tcl - active defrag scenarios (issue 5). Each test starts a fresh server, builds
+# fragmentation big enough that ratios are not noise (>= 50 MB of waste), derives the
+# fragmentation it expects from the allocator's own geometry (DEBUG DEFRAG BLOCKS: usable
+# size, regions per slab, slab bytes of a surviving key's blocks), waits on conditions (never
+# fixed sleeps) and checks: fragmentation before >= the derived expectation, after <= 1.05,
+# the data digest unchanged, the longest slice <= 5 ms (server-side figure and the latency
+# monitor), and that defrag stopped by itself with a reason.
+#
+# Loading goes through redis-cli --pipe (Tcl would spend most of the test's time encoding).
+
+tags {"defrag" "slow"} {
+
+# Writes RESP for a list of commands (each a Tcl list) to a file and pipes it to the server.
+proc defrag_pipe {cmds} {
+    set path [file join [srv dir] pipe.[clock clicks].resp]
+    set f [open $path wb]
+    foreach c $cmds {
+        set buf "*[llength $c]\r\n"
+        foreach a $c {
+            append buf "\$[string length $a]\r\n$a\r\n"
+        }
+        puts -nonewline $f $buf
+    }
+    close $f
+    set out [exec redis-cli -p [srv port] --pipe < $path]
+    file delete $path
+    if {![string match "*errors: 0*" $out]} { fail "pipe load had errors: $out" }
+}
+
+proc frag_ratio {} { return [s allocator_frag_ratio] }
+
+# allocator figures settle: thread cache flushed, dirty pages purged
+proc defrag_quiesce {} {
+    r memory purge
+    wait_for_condition 50 20 {[s allocator_dirty] < 4*1024*1024} else {
+        fail "allocator dirty pages did not settle: [s allocator_dirty]"
+    }
+}
+
+# Waste expected when every other block of a run of sequentially allocated blocks is freed:
+# each slab keeps half its regions, so the freed bytes stay active. Blocks in one-region
+# slabs or large extents leave no waste. blocks: DEBUG DEFRAG BLOCKS output of a survivor.
+proc expected_waste {blocks deleted} {
+    set w 0
+    foreach b $blocks {
+        lassign $b size nregs slab
+        if {$nregs >= 2} { set w [expr {$w + $deleted * $size}] }
+    }
+    return $w
+}
+
+proc defrag_enable {} {
+    r config set latency-monitor-threshold 1
+    r config set active-defrag-ignore-bytes 2mb
+    r config set active-defrag-threshold-lower 5
+    r config set active-defrag-cycle-min 50
+    r config set active-defrag-cycle-max 75
+    r config set activedefrag yes
+}
+
+# Waits for a run to start and to stop by itself; returns the stop reason.
+proc defrag_wait_done {{tries 1200}} {
+    set pass0 [getInfoProperty [r info defrag] defrag_pass]
+    wait_for_condition $tries 50 {
+        [s defrag_state] eq "idle" && [s defrag_pass] > $pass0
+    } else {
+        fail "defrag did not run and stop: state [s defrag_state] pass [s defrag_pass] frag [frag_ratio]"
+    }
+    return [s defrag_last_stop_reason]
+}
+
+proc defrag_check_slices {} {
+    set longest [s defrag_longest_slice_us]
+    assert {$longest <= 5000} "longest defrag slice $longest us"
+    foreach row [r latency history active-defrag-cycle] {
+        lassign $row t ms
+        assert {$ms <= 5} "latency event active-defrag-cycle of $ms ms"
+    }
+}
+
+proc skip_unless_jemalloc {} {
+    if {![string match jemalloc* [s mem_allocator]]} {
+        puts "    (skipped: defrag figures need jemalloc; this build uses [s mem_allocator])"
+        return 1
+    }
+    return 0
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "Defrag main dictionary: 1M keys, mixed sizes and TTLs, every other key deleted" {
+        if {[skip_unless_jemalloc]} return
+        set n 250000
+        set sizes {40 100 200 400}
+        foreach p {a b c d} size $sizes { r debug populate $n $p $size }
+        # a TTL on every third key of each prefix (far in the future: none expire here)
+        set cmds {}
+        foreach p {a b c d} {
+            for {set i 0} {$i < $n} {incr i 3} { lappend cmds [list expire $p:$i 100000] }
+        }
+        defrag_pipe $cmds
+        set cmds {}
+        foreach p {a b c d} {
+            for {set i 0} {$i < $n} {incr i 2} { lappend cmds [list del $p:$i] }
+        }
+        defrag_pipe $cmds
+        assert_equal [expr {4 * $n / 2}] [r dbsize]
+        defrag_quiesce
+        set waste 0
+        foreach p {a b c d} {
+            incr waste [expected_waste [r debug defrag blocks $p:1] [expr {$n / 2}]]
+        }
+        assert {$waste >= 50*1024*1024} "expected waste only $waste bytes"
+        set allocated [s allocator_allocated]
+        set expect [expr {($allocated + 0.8 * $waste) / double($allocated)}]
+        set before [frag_ratio]
+        assert {$before >= $expect} "frag $before below the expected $expect (waste $waste)"
+        set digest [r debug digest]
+        defrag_enable
+        set why [defrag_wait_done]
+        set after [frag_ratio]
+        assert {$after <= 1.05} "frag after $after (before $before, stop: $why)"
+        assert_equal $digest [r debug digest]
+        assert_match "*threshold*" $why
+        defrag_check_slices
+        assert {[s active_defrag_hits] > 0}
+        assert_equal 0 [s active_defrag_running]
+        assert {[r ttl c:3] > 0}
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "FLUSHALL returns memory at once, SYNC and ASYNC, then defrag works on new data" {
+        if {[skip_unless_jemalloc]} return
+        set base_res [s allocator_resident]
+        set base_rss [s used_memory_rss]
+        r debug populate 500000 k 200
+        assert {[s allocator_resident] > $base_res + 100*1024*1024}
+        r flushall sync
+        # no waiting: the purge happened inside FLUSHALL
+        assert {[s allocator_resident] < $base_res + 8*1024*1024} "resident [s allocator_resident] vs $base_res"
+        assert {[s used_memory_rss] < $base_rss + 16*1024*1024} "rss [s used_memory_rss] vs $base_rss"
+        r debug populate 500000 k 200
+        r flushall async
+        wait_for_condition 200 10 {[s lazyfree_pending_objects] == 0} else {
+            fail "lazy free did not finish"
+        }
+        assert {[s allocator_resident] < $base_res + 8*1024*1024} "resident after ASYNC [s allocator_resident]"
+        assert {[s used_memory_rss] < $base_rss + 16*1024*1024} "rss after ASYNC [s used_memory_rss]"
+        # and the server fragments and defrags as if new
+        set n 600000
+        r debug populate $n k 150
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i 2} { lappend cmds [list del k:$i] }
+        defrag_pipe $cmds
+        defrag_quiesce
+        set waste [expected_waste [r debug defrag blocks k:1] [expr {$n / 2}]]
+        assert {$waste >= 50*1024*1024}
+        set allocated [s allocator_allocated]
+        set before [frag_ratio]
+        assert {$before >= ($allocated + 0.8 * $waste) / double($allocated)}
+        set digest [r debug digest]
+        defrag_enable
+        defrag_wait_done
+        assert {[frag_ratio] <= 1.05} "frag after [frag_ratio]"
+        assert_equal $digest [r debug digest]
+        defrag_check_slices
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes list-max-listpack-size 5}} {
+    test "Defrag a large list: two interleaved lists of 500k, one deleted" {
+        if {[skip_unless_jemalloc]} return
+        set n 500000
+        set v [string repeat x 100]
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i 100} {
+            foreach k {lista listb} {
+                set c [list rpush $k]
+                for {set j 0} {$j < 100} {incr j} { lappend c $v }
+                lappend cmds $c
+            }
+        }
+        defrag_pipe $cmds
+        assert_equal $n [r llen lista]
+        # five 100-byte entries per chunk: the chunks of the two lists share slabs
+        lassign [lindex [r debug defrag blocks lista] 2] csize cregs cslab
+        assert {$cregs >= 2} "list chunks of $csize bytes fill a slab each ($cregs per slab)"
+        r del listb
+        defrag_quiesce
+        set chunks [expr {$n / 5}]
+        set waste [expr {$chunks * $csize}]
+        assert {$waste >= 50*1024*1024} "waste $waste"
+        set allocated [s allocator_allocated]
+        set before [frag_ratio]
+        assert {$before >= ($allocated + 0.8 * $waste) / double($allocated)} "before $before"
+        set digest [r debug digest]
+        set misses0 [s active_defrag_misses]
+        defrag_enable
+        defrag_wait_done
+        assert {[frag_ratio] <= 1.05} "frag after [frag_ratio]"
+        assert_equal $digest [r debug digest]
+        assert_equal $n [r llen lista]
+        # misses bounded: the run does not spin over the list
+        set misses [expr {[s active_defrag_misses] - $misses0}]
+        assert {$misses < 10 * $chunks} "misses $misses for $chunks chunks"
+        defrag_check_slices
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "Defrag pub/sub: 200k channels and patterns over two clients, one leaves" {
+        if {[skip_unless_jemalloc]} return
+        set n 200000
+        set a [vl_deferring_client 127.0.0.1 [srv port]]
+        set b [vl_deferring_client 127.0.0.1 [srv port]]
+        # interleaved channels so that the two clients' registry entries share slabs
+        for {set start 0} {$start < $n} {incr start 2000} {
+            set ca [list subscribe]
+            set cb [list subscribe]
+            for {set i $start} {$i < $start + 2000} {incr i 2} {
+                lappend ca [format "channel:%09d" $i]
+                lappend cb [format "channel:%09d" [expr {$i + 1}]]
+            }
+            $a {*}$ca
+            $b {*}$cb
+            $a psubscribe "pat:$start:a:*"
+            $b psubscribe "pat:$start:b:*"
+            for {set i 0} {$i < 1001} {incr i} { $a read; $b read }
+        }
+        assert_equal 1 [lindex [r pubsub numsub channel:000000001] 1]
+        $b close
+        wait_for_condition 100 20 {[lindex [r pubsub numsub channel:000000001] 1] == 0} else {
+            fail "subscriber b still registered"
+        }
+        defrag_quiesce
+        set before [frag_ratio]
+        assert {$before >= 1.3} "pub/sub fragmentation only $before"
+        defrag_enable
+        defrag_wait_done
+        assert {[frag_ratio] <= 1.05} "frag after [frag_ratio] (before $before)"
+        defrag_check_slices
+        # every remaining subscriber still receives every message
+        foreach i {0 2 1000 123456 199998} {
+            assert_equal 1 [r publish [format "channel:%09d" $i] hello-$i]
+        }
+        foreach i {0 2 1000 123456 199998} {
+            assert_equal [list message [format "channel:%09d" $i] hello-$i] [$a read]
+        }
+        assert_equal 1 [r publish pat:0:a:x hi]
+        assert_equal [list pmessage pat:0:a:* pat:0:a:x hi] [$a read]
+        $a close
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "Defrag big hash and big set keys incrementally; a PING probe stays fast" {
+        if {[skip_unless_jemalloc]} return
+        set n 300000
+        set v [string repeat v 60]
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i 500} {
+            foreach k {ha hb} {
+                set c [list hset $k]
+                for {set j $i} {$j < $i + 500} {incr j} { lappend c f:$j $v }
+                lappend cmds $c
+            }
+            foreach k {sa sb} {
+                set c [list sadd $k]
+                for {set j $i} {$j < $i + 500} {incr j} { lappend c "member:$j:[string repeat m 40]" }
+                lappend cmds $c
+            }
+        }
+        defrag_pipe $cmds
+        assert_equal $n [r hlen ha]
+        assert_equal $n [r scard sa]
+        r del hb sb
+        defrag_quiesce
+        set before [frag_ratio]
+        assert {$before >= 1.3} "fragmentation only $before"
+        set digest [r debug digest]
+        # the probe: a PING round trip every millisecond while defrag runs (bounded)
+        set probe [vl_client 127.0.0.1 [srv port]]
+        defrag_enable
+        set worst 0
+        set pings 0
+        set pass0 [s defrag_pass]
+        for {set i 0} {$i < 20000} {incr i} {
+            set t0 [clock microseconds]
+            $probe ping
+            set dt [expr {[clock microseconds] - $t0}]
+            if {$dt > $worst} { set worst $dt }
+            incr pings
+            if {$i % 50 == 0 && [s defrag_state] eq "idle" && [s defrag_pass] > $pass0} break
+            after 1
+        }
+        $probe close
+        defrag_wait_done
+        assert {[frag_ratio] <= 1.05} "frag after [frag_ratio] (before $before)"
+        assert_equal $digest [r debug digest]
+        defrag_check_slices
+        # loose wall-clock bound (this file is tagged slow): no reply slower than 50 ms
+        assert {$worst < 50000} "slowest PING during defrag: $worst us over $pings pings"
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "Defrag under load: a pipelined writer during defrag loses nothing" {
+        if {[skip_unless_jemalloc]} return
+        set n 400000
+        r debug populate $n k 150
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i 2} { lappend cmds [list del k:$i] }
+        defrag_pipe $cmds
+        defrag_quiesce
+        set digest [r debug digest]
+        set w [vl_deferring_client 127.0.0.1 [srv port]]
+        defrag_enable
+        wait_for_condition 100 50 {[s defrag_state] eq "running"} else {
+            fail "defrag did not start"
+        }
+        # bounded writer: 100 batches of 1000 SETs to keys of their own, read as it goes
+        set written 0
+        for {set b 0} {$b < 100} {incr b} {
+            for {set i 0} {$i < 1000} {incr i} { $w set w:$b:$i [string repeat z [expr {20 + $i % 200}]] }
+            for {set i 0} {$i < 1000} {incr i} { assert_equal OK [$w read]; incr written }
+        }
+        $w close
+        defrag_wait_done
+        assert_equal $written 100000
+        assert_equal [expr {$n / 2 + $written}] [r dbsize]
+        assert_equal [string repeat z 219] [r get w:99:199]
+        # remove the writer's keys: the original data must be exactly as before
+        set cmds {}
+        for {set b 0} {$b < 100} {incr b} {
+            for {set i 0} {$i < 1000} {incr i} { lappend cmds [list del w:$b:$i] }
+        }
+        defrag_pipe $cmds
+        assert_equal $digest [r debug digest]
+        defrag_check_slices
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "DEBUG DEFRAG RUN and FORCE: every block moves and the data stays" {
+        r debug populate 20000 k 100
+        r rpush l {*}[lrange [string repeat "a " 500] 0 499]
+        set digest [r debug digest]
+        r debug defrag force yes
+        set moved [r debug defrag run]
+        r debug defrag force no
+        assert {$moved >= 20000} "moved $moved"
+        assert_equal $digest [r debug digest]
+        assert_equal 500 [r llen l]
+    }
+}
+}
