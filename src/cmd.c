@@ -191,9 +191,20 @@ static void feedMonitors(vlClient *c) {
     vstrCatFmt(&line, "+%llu.%06llu [%d %s]", (unsigned long long)(us / 1000000),
                (unsigned long long)(us % 1000000), c->db->id,
                (c->flags & CLIENT_UNIX) ? "unix:" : c->addr);
+    /* passwords never reach a monitor: AUTH's arguments and HELLO's after AUTH are redacted */
+    int redact_from = c->argc;
+    if (argEq(&c->argv[0], "auth")) redact_from = 1;
+    for (int i = 1; i < c->argc && argEq(&c->argv[0], "hello"); i++)
+        if (argEq(&c->argv[i], "auth")) {
+            redact_from = i + 1;
+            break;
+        }
     for (int i = 0; i < c->argc; i++) {
         vstrCat(&line, " ", 1);
-        vstrCatRepr(&line, c->argv[i].ptr, c->argv[i].len);
+        if (i >= redact_from && (redact_from == 1 || i < redact_from + 2))
+            vstrCatStr(&line, "\"(redacted)\"");
+        else
+            vstrCatRepr(&line, c->argv[i].ptr, c->argv[i].len);
     }
     vstrCat(&line, "\r\n", 2);
     for (vlClient *m = s->clients; m; m = m->next) {
@@ -212,6 +223,7 @@ void cmdCall(vlClient *c, const vlCommand *cmd) {
     vlClient *prev = s->current_client;
     s->current_client = c;
     c->cmd = cmd;
+    c->lastcmd = cmd; /* CLIENT INFO run by this very command shows it, as in Redis */
     uint64_t t0 = utilMonoUs();
     cmd->proc(c);
     uint64_t dur = utilMonoUs() - t0;

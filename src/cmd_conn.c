@@ -30,12 +30,12 @@ static int requirePassSet(const vlServer *s) {
  * learns nothing but (at most) the length. */
 static int passwordEq(const char *want, const protoArg *got) {
     size_t wl = strlen(want);
-    unsigned diff = (unsigned)(wl ^ got->len);
+    size_t diff = wl ^ got->len;
     size_t n = wl > got->len ? wl : got->len;
     for (size_t i = 0; i < n; i++) {
-        unsigned char a = i < wl ? (unsigned char)want[i] : 0;
-        unsigned char b = i < got->len ? (unsigned char)got->ptr[i] : 0;
-        diff |= (unsigned)(a ^ b);
+        unsigned char x = i < wl ? (unsigned char)want[i] : 0;
+        unsigned char y = i < got->len ? (unsigned char)got->ptr[i] : 0;
+        diff |= (size_t)(x ^ y);
     }
     return diff == 0;
 }
@@ -186,8 +186,8 @@ static void helloCommand(vlClient *c) {
             name = &c->argv[j + 1];
             j++;
         } else {
-            addReplyErrorFormat(c, "ERR Syntax error in HELLO option '%.*s'",
-                                argShown(&c->argv[j]), c->argv[j].ptr);
+            addReplyErrorFormat(c, "ERR Syntax error in HELLO option '%.*s'", argShown(&c->argv[j]),
+                                c->argv[j].ptr);
             return;
         }
     }
@@ -441,11 +441,11 @@ static int killMatches(const killFilter *f, vlClient *c, vlClient *t) {
     if (f->id && t->id != f->id) return 0;
     if (f->type == -2) return 0;
     if (f->type != -1 && clientClass(t) != f->type) return 0;
-    if (f->addr && !(strlen(t->addr) == f->addr->len &&
-                     memcmp(t->addr, f->addr->ptr, f->addr->len) == 0))
+    if (f->addr &&
+        !(strlen(t->addr) == f->addr->len && memcmp(t->addr, f->addr->ptr, f->addr->len) == 0))
         return 0;
-    if (f->laddr && !(strlen(t->laddr) == f->laddr->len &&
-                      memcmp(t->laddr, f->laddr->ptr, f->laddr->len) == 0))
+    if (f->laddr &&
+        !(strlen(t->laddr) == f->laddr->len && memcmp(t->laddr, f->laddr->ptr, f->laddr->len) == 0))
         return 0;
     if (f->skipme && t == c) return 0;
     return 1;
@@ -614,13 +614,16 @@ static void clientHelpSub(vlClient *c);
 typedef struct clientSub {
     const char *name;
     void (*proc)(vlClient *c);
-    int arity; /* of the whole command, Redis-style */
-    const char *help[3]; /* usage line and description lines */
+    int arity;           /* of the whole command, Redis-style */
+    const char *help[4]; /* usage and description lines */
 } clientSub;
 
+/* one subcommand per entry reads better than one field per line */
+/* clang-format off */
 static const clientSub clientSubs[] = {
     {"id", clientIdSub, 2, {"ID", "    Return the ID of the current connection."}},
-    {"info", clientInfoSub, 2, {"INFO", "    Return information about the current client connection."}},
+    {"info", clientInfoSub, 2,
+     {"INFO", "    Return information about the current client connection."}},
     {"getname", clientGetnameSub, 2, {"GETNAME", "    Return the name of the current connection."}},
     {"setname", clientSetnameSub, 3,
      {"SETNAME <name>", "    Assign the name <name> to the current connection."}},
@@ -635,12 +638,14 @@ static const clientSub clientSubs[] = {
       "clients of the given ids."}},
     {"kill", clientKillSub, -3,
      {"KILL <ip:port>", "    Kill connection made from <ip:port>.",
-      "KILL <option> <value> [<option> <value> [...]]    Kill connections. Options: ID, TYPE, "
-      "USER, ADDR, LADDR, SKIPME (YES|NO)."}},
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options: ID <client-id>, TYPE (NORMAL|MASTER|REPLICA|PUBSUB), "
+      "USER <username>, ADDR <ip:port>, LADDR <ip:port>, SKIPME (YES|NO) (default YES)."}},
     {"pause", clientPauseSub, -3,
      {"PAUSE <timeout> [WRITE|ALL]",
       "    Suspend all, or just write, clients for <timeout> milliseconds."}},
-    {"unpause", clientUnpauseSub, 2, {"UNPAUSE", "    Stop the current client pause, resuming traffic."}},
+    {"unpause", clientUnpauseSub, 2,
+     {"UNPAUSE", "    Stop the current client pause, resuming traffic."}},
     {"reply", clientReplySub, 3,
      {"REPLY (ON|OFF|SKIP)",
       "    Control the replies sent to the current connection: ON (default), OFF (no replies), "
@@ -653,6 +658,7 @@ static const clientSub clientSubs[] = {
     {"help", clientHelpSub, 2, {"HELP", "    Print this help."}},
     {NULL, NULL, 0, {NULL}},
 };
+/* clang-format on */
 
 static void clientHelpSub(vlClient *c) {
     void *slot = addReplyDeferredLen(c);
@@ -660,7 +666,7 @@ static void clientHelpSub(vlClient *c) {
     addReplyStatus(c, "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
     n++;
     for (const clientSub *sc = clientSubs; sc->name; sc++) {
-        for (int i = 0; i < 3 && sc->help[i]; i++) {
+        for (int i = 0; i < 4 && sc->help[i]; i++) {
             addReplyStatus(c, sc->help[i]);
             n++;
         }

@@ -288,6 +288,7 @@ static const debugSub debugSubs[] = {
     {"defrag", 2, -1, debugDefrag}, /* defrag.c parses the rest */
     /* List introspection (DEBUG LISTPACK <key>, DEBUG QUICKLIST <key>) belongs to t_list.c:
      * when it exports a describer, add its entries here. */
+    {"listpack", 3, 3, listDebugCommand}, {"quicklist", 3, 3, listDebugCommand},
 };
 
 static const char *const debugHelpLines[] = {

@@ -65,7 +65,8 @@ start_server {tags {"cli" "integration"}} {
         set file [file join [srv dir] pipe.txt]
         set f [open $file wb]
         for {set i 0} {$i < 999} {incr i} {
-            puts -nonewline $f "*3\r\n\$3\r\nSET\r\n\$[string length pipe:$i]\r\npipe:$i\r\n\$1\r\nv\r\n"
+            set k pipe:$i
+            puts -nonewline $f "*3\r\n\$3\r\nSET\r\n\$[string length $k]\r\n$k\r\n\$1\r\nv\r\n"
         }
         puts -nonewline $f "*2\r\n\$4\r\nINCR\r\n\$11\r\npipecounter\r\n"
         close $f

@@ -117,7 +117,9 @@ proc vl_wait_ready {s} {
         if {![process_is_alive [dict get $s pid]]} { return "exited" }
         if {![catch {set c [vl_client [dict get $s host] [dict get $s port]]}]} {
             $c timeout 1000
-            set ok [expr {![catch {$c ping} reply] && $reply eq "PONG"}]
+            # NOAUTH also means ready: the server is up and has a requirepass
+            set failed [catch {$c ping} reply]
+            set ok [expr {(!$failed && $reply eq "PONG") || ($failed && [string match "NOAUTH*" $reply])}]
             $c close
             if {$ok} { return "" }
         }

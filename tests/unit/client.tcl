@@ -267,8 +267,8 @@ start_server {tags {"client"}} {
         assert_error "ERR timeout is not an integer or out of range" {r client pause abc}
         assert_error "ERR timeout is negative" {r client pause -1}
         assert_error "ERR CLIENT PAUSE mode must be WRITE or ALL" {r client pause 10 foo}
-        assert_error "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP." \
-            {r client pause 10 write extra}
+        set err "ERR unknown subcommand or wrong number of arguments for 'pause'."
+        assert_error "$err Try CLIENT HELP." {r client pause 10 write extra}
         assert_error "ERR wrong number of arguments for 'client|pause' command" {r client pause}
         assert_equal OK [r client unpause]
         assert_error "ERR wrong number of arguments for 'client|unpause' command" \

@@ -1,0 +1,1 @@
+utils/vl-fragbench: utils/vl-fragbench.c
