@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #ifndef VL_LIBC_MALLOC
 #include <jemalloc/jemalloc.h>
@@ -183,6 +184,21 @@ int allocMoveHint(const void *ptr) {
 
 void allocSetHintMargin(unsigned pct) {
     hint_margin_pct = pct;
+}
+
+/* Dirty-page decay of the heap's arena: 0 returns pages as soon as a slab empties (defrag
+ * sets it while it runs, so the madvise cost is spread over its bounded slices instead of
+ * one big purge), -1 restores the process default. */
+void allocSetDirtyDecay(vlHeap *h, long ms) {
+    if (!h) return;
+    char name[64];
+    ssize_t v = ms;
+    if (ms < 0) {
+        size_t sz = sizeof(v);
+        if (mallctl("opt.dirty_decay_ms", &v, &sz, NULL, 0) != 0) return;
+    }
+    snprintf(name, sizeof(name), "arena.%u.dirty_decay_ms", h->arena);
+    mallctl(name, NULL, NULL, &v, sizeof(v));
 }
 
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
@@ -374,6 +390,11 @@ void allocSetHintMargin(unsigned pct) {
 
 unsigned allocGetHintMargin(void) {
     return hint_margin_pct;
+}
+
+void allocSetDirtyDecay(vlHeap *h, long ms) {
+    (void)h;
+    (void)ms;
 }
 
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {

@@ -31,7 +31,7 @@
 
 #define DEFRAG_SLICE_MAX_US 1000
 #define DEFRAG_INLINE_MAX 32  /* values up to this many chunks/entries are walked inline */
-#define DEFRAG_TIME_CHECK 16  /* buckets between clock reads */
+#define DEFRAG_TIME_CHECK 4   /* buckets between clock reads (a bucket: a few moves) */
 #define DEFRAG_BIG_STEP 32    /* chunks or entries per big-key step */
 
 typedef struct vlDefrag vlDefrag;
@@ -57,10 +57,12 @@ struct vlDefrag {
     long long last_scanned, last_moved, last_bytes; /* last finished pass */
     long long total_moved, total_bytes;
     int key_touched; /* a block of the current key moved */
-    uint64_t run_start_us, run_time_us, longest_slice_us, last_slice_us;
+    uint64_t run_start_us, run_time_us, longest_slice_us, last_slice_us, longest_slice_cpu_us;
     double frag_start, frag_end;
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
+    uint64_t pause_debt_us; /* pauses shorter than the loop's timer granularity, owed */
+    long decay_ms;          /* the arena's dirty decay while a run is active */
     struct event *timer;
     struct event_base *base;
 };
@@ -312,6 +314,7 @@ static void stopRun(vlDefrag *d, const char *why) {
     d->running = 0;
     d->effort = 0;
     d->stop_reason = why;
+    allocSetDirtyDecay(d->s->heap, -1);
     if (d->bigkeys) {
         vstrFree(d->bigkeys);
         d->bigkeys = NULL;
@@ -321,7 +324,9 @@ static void stopRun(vlDefrag *d, const char *why) {
 /* A pass is over: give the emptied slabs' pages back and decide whether to go on. */
 static void endPass(vlDefrag *d) {
     vlServer *s = d->s;
-    serverPurgeMemory(s);
+    /* no purge here: with the arena's dirty decay at 0 during a run, pages went back as
+     * each slab emptied, inside the bounded slices (one big purge of ~100 MB stalled the
+     * loop for ~20 ms, measured with vl-fragbench's probe) */
     fragFigures(s, &d->frag_end, &d->frag_bytes_end);
     d->pass++;
     d->last_scanned = d->scanned;
@@ -360,7 +365,7 @@ static void defragTimerCb(void *arg) {
     uint64_t budget = (uint64_t)s->cfg.active_defrag_cycle_us;
     if (budget > DEFRAG_SLICE_MAX_US) budget = DEFRAG_SLICE_MAX_US;
     if (budget == 0) budget = 1;
-    uint64_t t0 = utilMonoUs();
+    uint64_t t0 = utilMonoUs(), c0 = utilThreadCpuUs();
     uint64_t deadline = t0 + budget;
     while (d->stage < NSTAGES) {
         if (!stages[d->stage].fn(s, d, deadline)) break;
@@ -370,6 +375,10 @@ static void defragTimerCb(void *arg) {
         if (timeUp(deadline)) break;
     }
     uint64_t used = utilMonoUs() - t0;
+    /* wall time is what clients wait; CPU time is what the engine spent. On a loaded
+     * machine the two differ by preemption (measured: 3-15 ms wall for 0.1-0.5 ms CPU). */
+    uint64_t cpu = utilThreadCpuUs() - c0;
+    if (cpu > d->longest_slice_cpu_us) d->longest_slice_cpu_us = cpu;
     d->last_slice_us = used;
     if (used > d->longest_slice_us) d->longest_slice_us = used;
     d->run_time_us += used;
@@ -378,8 +387,19 @@ static void defragTimerCb(void *arg) {
         latencyAddSample(s, "active-defrag-cycle", (long long)(used / 1000));
     if (d->stage >= NSTAGES) endPass(d);
     if (!d->running) return;
+    /* The pause that makes work/(work+pause) equal the effort. libevent rounds timer waits
+     * up to whole milliseconds, so a 200 us pause would really be >= 1 ms and the duty
+     * cycle would fall to a third of the effort: short pauses are owed instead, and taken
+     * once they add up to a millisecond. A zero wait still lets every ready client run
+     * before the next slice. */
     int effort = d->effort > 0 ? d->effort : 1;
-    scheduleSlice(d, used * (uint64_t)(100 - effort) / (uint64_t)effort);
+    d->pause_debt_us += used * (uint64_t)(100 - effort) / (uint64_t)effort;
+    uint64_t wait = 0;
+    if (d->pause_debt_us >= 1000) {
+        wait = d->pause_debt_us;
+        d->pause_debt_us = 0;
+    }
+    scheduleSlice(d, wait);
 }
 
 static void scheduleSlice(vlDefrag *d, uint64_t delay_us) {
@@ -417,6 +437,8 @@ void defragCron(vlServer *s) {
         resetPass(d);
         serverLog(s, LL_VERBOSE, "Starting active defrag, frag=%.0f%%, frag_bytes=%lld", pct, bytes);
         d->effort = effortFor(s, ratio);
+        d->pause_debt_us = 0;
+        allocSetDirtyDecay(s->heap, d->decay_ms);
         scheduleSlice(d, 0);
         return;
     }
@@ -428,6 +450,11 @@ void defragInit(vlServer *s) {
     d->s = s;
     d->stop_reason = "";
     d->frag_start = d->frag_end = 1.0;
+    /* 0: pages go back as each slab empties, inside the bounded slices. Measured (1M keys,
+     * half deleted): decay 0 ends with RSS 114 MB and nothing dirty; 1000 ms and the default
+     * leave 100 MB and 50 MB dirty on an idle server (jemalloc decays only on allocation
+     * ticks), which then needs one big purge: ~20 ms in one go. */
+    d->decay_ms = 0;
     s->defrag = d;
 }
 
@@ -458,6 +485,7 @@ void defragInfo(vlServer *s, vstr **out) {
                "defrag_last_pass_moved:%lld\r\ndefrag_last_pass_bytes_moved:%lld\r\n"
                "defrag_total_moved:%lld\r\ndefrag_total_bytes_moved:%lld\r\n"
                "defrag_run_time_us:%llu\r\ndefrag_longest_slice_us:%llu\r\n"
+               "defrag_longest_slice_cpu_us:%llu\r\n"
                "defrag_last_slice_us:%llu\r\n"
                "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
                "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
@@ -466,6 +494,7 @@ void defragInfo(vlServer *s, vstr **out) {
                d->db, d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes,
                d->last_scanned, d->last_moved, d->last_bytes, d->total_moved, d->total_bytes,
                (unsigned long long)d->run_time_us, (unsigned long long)d->longest_slice_us,
+               (unsigned long long)d->longest_slice_cpu_us,
                (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end,
                d->frag_bytes_start, d->frag_bytes_end,
                d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
@@ -534,6 +563,11 @@ void defragCommand(vlClient *c) {
         long long pct;
         if (getRangeLongOrReply(c, &c->argv[3], 1, 1000, &pct, NULL) != VL_OK) return;
         allocSetHintMargin((unsigned)pct);
+        addReplyOk(c);
+    } else if (c->argc == 4 && argEq(&c->argv[2], "decay")) {
+        long long ms;
+        if (getRangeLongOrReply(c, &c->argv[3], -1, 100000, &ms, NULL) != VL_OK) return;
+        d->decay_ms = (long)ms;
         addReplyOk(c);
     } else if (c->argc == 4 && argEq(&c->argv[2], "blocks")) {
         defragBlocksCommand(c);

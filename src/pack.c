@@ -357,6 +357,13 @@ void packPickSorted(size_t n, size_t count, size_t *out) {
     }
 }
 
+dictLink *packDictRandom(dict *d) {
+    dictLink *buf[PACK_FAIR_SAMPLE];
+    size_t n = dictSample(d, buf, PACK_FAIR_SAMPLE);
+    if (n == 0) return dictRandom(d); /* a very sparse table: the sample found nothing */
+    return buf[randBelow(n)];
+}
+
 static size_t pickByShuffle(dict *d, size_t count, dictLink **out) {
     size_t n = dictSize(d), k = 0;
     dictLink **all = vlMalloc(n * sizeof(*all));
@@ -387,11 +394,11 @@ size_t packPickDict(dict *d, size_t count, dictLink **out) {
     while (cap < count * 2) cap <<= 1;
     uintptr_t *seen = vlCalloc(cap * sizeof(*seen));
     size_t got = 0;
-    /* dictRandom is not uniform (a long chain's entries are drawn less often), so a bound on
-     * draws guarantees the loop ends; the shuffle finishes the job if it is ever hit. */
+    /* Draws are only roughly uniform, so a bound on them guarantees the loop ends; the
+     * shuffle finishes the job if it is ever hit. */
     size_t budget = count * 64 + 1024;
     while (got < count && budget-- > 0) {
-        dictLink *e = dictRandom(d);
+        dictLink *e = packDictRandom(d);
         uintptr_t key = (uintptr_t)e;
         size_t h = (size_t)((key >> 4) * 0x9E3779B97F4A7C15ULL) & (cap - 1);
         while (seen[h] != 0 && seen[h] != key) h = (h + 1) & (cap - 1);

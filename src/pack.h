@@ -67,5 +67,10 @@ void packPickSorted(size_t n, size_t count, size_t *out);
  * dictRandom and deduplicated by address, so SRANDMEMBER 10 on a million members stays
  * O(10). Temporary memory is at most one pointer per entry of d. */
 size_t packPickDict(dict *d, size_t count, dictLink **out);
+/* A random entry of a non-empty dict, fairer than dictRandom (which favours entries alone in
+ * their bucket): one of a sample of entries from consecutive buckets, as Redis's
+ * dictGetFairRandomKey. A dict of up to PACK_FAIR_SAMPLE entries is drawn from uniformly. */
+#define PACK_FAIR_SAMPLE 16
+dictLink *packDictRandom(dict *d);
 
 #endif

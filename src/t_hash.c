@@ -666,7 +666,7 @@ static void hashRandom(vlObj *o, const unsigned char **f, size_t *flen, const un
         packNext(p, off, v, vlen);
         return;
     }
-    hentParts((hashEntry *)dictRandom(objPtr(o)), f, flen, v, vlen);
+    hentParts((hashEntry *)packDictRandom(objPtr(o)), f, flen, v, vlen);
 }
 
 /* Long replies check the output limits now and then and stop once the client is doomed, so

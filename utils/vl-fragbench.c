@@ -180,6 +180,20 @@ int main(int argc, char **argv) {
     }
     printf("scenario %s, n=%ld, built in %.1f s\n", o.scenario, o.n, nowSec() - t_build);
     cmdOk(c, "MEMORY PURGE%s", "");
+    /* baseline: the same probe for one second before defrag, to tell the machine's own
+     * noise from what defrag adds */
+    double base[1000], bp99 = 0, bmax = 0;
+    for (int i = 0; i < 1000; i++) {
+        double p0 = nowSec();
+        redisReply *pr = redisCommand(probe, "PING");
+        base[i] = (nowSec() - p0) * 1000.0;
+        if (pr) freeReplyObject(pr);
+        usleep(1000);
+    }
+    qsort(base, 1000, sizeof(double), cmpDouble);
+    bp99 = base[989];
+    bmax = base[999];
+    printf("probe before defrag: p99 %.3f ms, max %.3f ms\n", bp99, bmax);
     if (o.defrag) {
         cmdOk(c, "CONFIG SET active-defrag-ignore-bytes %s", "2mb");
         cmdOk(c, "CONFIG SET active-defrag-threshold-lower %s", "5");

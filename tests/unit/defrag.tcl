@@ -69,12 +69,18 @@ proc defrag_wait_done {{tries 1200}} {
     return [s defrag_last_stop_reason]
 }
 
+# The engine's slices: CPU time per slice <= 5 ms (the engine caps its work at 1 ms; CPU
+# time is what load on this shared machine cannot inflate), wall time per slice (also seen
+# in LATENCY as active-defrag-cycle) under a loose 100 ms bound, which only preemption of
+# the whole server could approach.
 proc defrag_check_slices {} {
-    set longest [s defrag_longest_slice_us]
-    assert {$longest <= 5000} "longest defrag slice $longest us"
+    set cpu [s defrag_longest_slice_cpu_us]
+    assert {$cpu <= 5000} "longest defrag slice used $cpu us of CPU"
+    set wall [s defrag_longest_slice_us]
+    assert {$wall <= 100000} "longest defrag slice took $wall us of wall time"
     foreach row [r latency history active-defrag-cycle] {
         lassign $row t ms
-        assert {$ms <= 5} "latency event active-defrag-cycle of $ms ms"
+        assert {$ms <= 100} "latency event active-defrag-cycle of $ms ms"
     }
 }
 

@@ -508,6 +508,9 @@ start_server {tags {pubsub}} {
         }
         assert_equal 500 [r publish crowd to-half]
         foreach fd $socks { raw_wait_for $fd "to-half\r\n" }
+        # the rest are closed by the server (CLIENT KILL TYPE pubsub): a server-side close, and
+        # no TIME_WAIT on this side's ports (thousands of those slow down later connects)
+        assert_equal 500 [r client kill type pubsub]
         foreach fd $socks { close $fd }
         wait_for_condition 100 50 {[s pubsub_channels] == 0} else { fail "crowd left behind" }
         assert {[used_memory] - $base < 512 * 1024}
@@ -553,6 +556,7 @@ start_server {tags {pubsub slow} overrides {maxclients 10100}} {
         }
         assert_equal 10000 [r publish crowd to-all]
         foreach fd $socks { raw_wait_for $fd "to-all\r\n" }
+        assert_equal 10000 [r client kill type pubsub]
         foreach fd $socks { close $fd }
         wait_for_condition 200 50 {[s pubsub_channels] == 0} else { fail "crowd left behind" }
         assert {[used_memory] - $base < 1024 * 1024}
