@@ -287,6 +287,7 @@ static int runOn(vlServer *s, vlClient *c, int argc, const char **argv, const si
     }
     c->argc = argc;
     c->argv = args;
+    serverSetTimeFromMono(s, utilMonoUs());
     cmdProcess(c);
     c->argc = 0;
     c->argv = NULL;

@@ -183,7 +183,7 @@ static void countError(vlClient *c, const char *err) {
         }
         ((vlErrorStat *)e)->count++;
     }
-    if (c->cmd) s->cmdstats[cmdIndex(s, c->cmd)].failed_calls++;
+    if (c->cmd) s->cmdstats[c->cmd_idx].failed_calls++;
 }
 
 void addReplyError(vlClient *c, const char *err) {

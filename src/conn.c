@@ -226,7 +226,9 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     }
     c->qlen += (size_t)n;
     if (c->qlen - c->qpos > c->qpeak) c->qpeak = c->qlen - c->qpos;
-    c->last_ms = (int64_t)utilMsTime();
+    /* the one clock read of this batch: commands parsed from it start from here */
+    serverSetTimeFromMono(s, utilMonoUs());
+    c->last_ms = s->mstime;
     s->stats.net_input_bytes += n;
     s->stats.total_reads_processed++;
     if ((long long)(c->qlen - c->qpos) > s->cfg.client_query_buffer_limit) {
@@ -263,6 +265,9 @@ static void resumeClients(vlServer *s) {
         vlClient *c = s->to_resume;
         s->to_resume = c->resume_next;
         c->flags &= ~CLIENT_RESUME;
-        if (c->qpos < c->qlen) connProcessInput(c);
+        if (c->qpos < c->qlen) {
+            serverSetTimeFromMono(s, utilMonoUs());
+            connProcessInput(c);
+        }
     }
 }

