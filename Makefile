@@ -41,7 +41,7 @@ UTIL_SRCS  := $(wildcard utils/*.c)
 UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
 
 .PHONY: all deps run test test-c test-tcl bench check-symbols clean format format-check \
-        test-defrag-loop install
+        test-defrag-loop test-defrag-stress install
 
 all: deps $(SERVER) $(LIBA) $(UTIL_BINS)
 
@@ -96,6 +96,11 @@ test: all $(CTEST_BINS)
 
 test-tcl: all
 	tclsh tests/test_helper.tcl $(TEST_ARGS)
+
+# The whole suite with every server moving every block continuously (use with
+# SANITIZER=address: defrag bugs are use-after-free bugs).
+test-defrag-stress: all $(CTEST_BINS)
+	tclsh tests/test_helper.tcl --server-args "--active-defrag-force-all yes" $(TEST_ARGS)
 
 test-defrag-loop: all
 	tclsh tests/test_helper.tcl --single tests/unit/defrag.tcl --loop 20

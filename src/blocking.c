@@ -156,7 +156,8 @@ void blockingBlockOnKeys(vlClient *c, const protoArg *keys, int nkeys, int64_t t
                          const vlListBlockOp *op) {
     vlServer *s = c->srv;
     struct vlBlocking *bl = s->blocking;
-    if ((c->flags & CLIENT_FAKE) || !bl || nkeys <= 0 || (c->flags & CLIENT_BLOCKED)) {
+    if ((c->flags & CLIENT_FAKE) || !bl || nkeys <= 0 || (c->flags & CLIENT_BLOCKED) ||
+        c->db->id >= bl->ndb) {
         addReplyNullArray(c); /* cannot wait: answer as a timeout would */
         return;
     }
@@ -335,23 +336,24 @@ void blockingSignalKey(vlServer *s, vlDb *db, const void *key, size_t klen) {
     bl->rtail = r;
 }
 
-/* Serves the waiters of one ready key, oldest first, while the key holds a list. */
+/* Serves the waiters of one ready key, oldest first, while the key holds a list. The entry
+ * stays marked ready meanwhile, so the serves' own writes to the key (a pop, a BLMOVE onto
+ * the same key) queue nothing: this loop looks again anyway. */
 static void serveKey(struct vlBlocking *bl, int dbid, const char *key, size_t klen) {
     vlServer *s = bl->s;
     dict *d = bl->keys[dbid];
-    bKey *k = d ? (bKey *)dictFind(d, key, klen) : NULL;
-    if (!k) return;
-    k->ready = 0;
     for (;;) {
         /* looked up again each round: serving may have freed the entry */
-        k = (bKey *)dictFind(d, key, klen);
+        bKey *k = d ? (bKey *)dictFind(d, key, klen) : NULL;
         if (!k) return;
         bWaiter *w = k->head;
         while (w && (w->c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY))) w = w->next;
-        if (!w) return;
+        vlObj *o = w ? dbLookup(w->c, key, klen, LOOKUP_WRITE) : NULL;
+        if (!o || o->type != OBJ_LIST) { /* deleted or retyped: keep waiting */
+            k->ready = 0;
+            return;
+        }
         vlClient *c = w->c;
-        vlObj *o = dbLookup(c, key, klen, LOOKUP_WRITE);
-        if (!o || o->type != OBJ_LIST) return; /* deleted or retyped: keep waiting */
         struct vlBlockState *bs = c->bstate;
         vlListBlockOp op = bs->op;
         if (bs->has_dst) op.dst = stateNames(bs) + bs->dstoff;

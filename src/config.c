@@ -467,6 +467,7 @@ static const cfgDef cfgTable[] = {
     INT("active-defrag-cycle-max", NULL, 0, active_defrag_cycle_max, 25, 1, 99, HOOK_NONE),
     LL("active-defrag-max-scan-fields", NULL, 0, active_defrag_max_scan_fields, 1000, 1, LLONG_MAX),
     INT("active-defrag-cycle-us", NULL, 0, active_defrag_cycle_us, 500, 1, 100000, HOOK_NONE),
+    BOOL("active-defrag-force-all", NULL, 0, active_defrag_force_all, 0, NULL),
     /* observability */
     LL("slowlog-log-slower-than", NULL, 0, slowlog_log_slower_than, 10000, -1, LLONG_MAX),
     LL("slowlog-max-len", NULL, 0, slowlog_max_len, 128, 0, LLONG_MAX),

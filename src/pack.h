@@ -51,8 +51,8 @@ unsigned char *packIntDup(const unsigned char *is);
 size_t packIntCount(const unsigned char *is);
 size_t packIntBytes(const unsigned char *is);
 int64_t packIntGet(const unsigned char *is, size_t index); /* index < count */
-int packIntFind(const unsigned char *is, int64_t v);        /* 1 if present */
-int64_t packIntMin(const unsigned char *is);                /* count > 0 */
+int packIntFind(const unsigned char *is, int64_t v);       /* 1 if present */
+int64_t packIntMin(const unsigned char *is);               /* count > 0 */
 int64_t packIntMax(const unsigned char *is);
 /* *added / *removed (may be NULL) get 1 when the set changed. */
 unsigned char *packIntAdd(unsigned char *is, int64_t v, int *added);

@@ -413,6 +413,7 @@ typedef struct vlConfigValues {
     int active_defrag_cycle_min, active_defrag_cycle_max;
     long long active_defrag_max_scan_fields;
     int active_defrag_cycle_us;
+    int active_defrag_force_all; /* test mode: run continuously, move every block */
     /* observability */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;

@@ -78,8 +78,8 @@ static size_t hentUsed(const hashEntry *e) {
 }
 
 static hashEntry *hentNew(const void *f, size_t flen, const void *v, size_t vlen) {
-    hashEntry *e = vlMalloc(sizeof(hashEntry) + lenCodeSize(flen) + lenCodeSize(vlen) + flen +
-                            vlen);
+    hashEntry *e =
+        vlMalloc(sizeof(hashEntry) + lenCodeSize(flen) + lenCodeSize(vlen) + flen + vlen);
     e->link.next = NULL;
     unsigned char *p = lenPut(e->data, flen);
     p = lenPut(p, vlen);
@@ -180,13 +180,11 @@ static void hashConvert(vlObj *o) {
 }
 
 /* Sets f to v; returns 1 if f is a new field. Converts the encoding past the thresholds. */
-static int hashSet(vlServer *s, vlObj *o, const void *f, size_t flen, const void *v,
-                   size_t vlen) {
+static int hashSet(vlServer *s, vlObj *o, const void *f, size_t flen, const void *v, size_t vlen) {
     if (o->enc == OBJ_ENC_LISTPACK) {
         unsigned char *p = objPtr(o);
         long long maxv = s->cfg.hash_max_listpack_value;
-        if ((long long)flen > maxv || (long long)vlen > maxv ||
-            !packSafeToAdd(p, flen + vlen + 10))
+        if ((long long)flen > maxv || (long long)vlen > maxv || !packSafeToAdd(p, flen + vlen + 10))
             hashConvert(o);
     }
     if (o->enc == OBJ_ENC_LISTPACK) {
@@ -861,7 +859,7 @@ static void hscanCommand(vlClient *c) {
     scanList sl = {NULL, 0, 0};
     dict *d = objPtr(o);
     /* Bounded work per call: at most count*10 buckets, as Redis, even if they are empty. */
-    long long budget = count * 10;
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = dictScan(d, cursor, scanCollect, &sl);
     } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
@@ -902,8 +900,7 @@ const vlCommand vlHashCommands[] = {
     {"hincrby", hincrbyCommand, 4, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1, "hash",
      "Increments the integer value of a field in a hash by a number. Uses 0 as initial value "
      "if the field doesn't exist."},
-    {"hincrbyfloat", hincrbyfloatCommand, 4, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1,
-     "hash",
+    {"hincrbyfloat", hincrbyfloatCommand, 4, CMD_WRITE | CMD_DENYOOM | CMD_FAST, 1, 1, 1, "hash",
      "Increments the floating point value of a field by a number. Uses 0 as initial value if "
      "the field doesn't exist."},
     {"hkeys", hkeysCommand, 2, CMD_READONLY, 1, 1, 1, "hash", "Returns all fields in a hash."},

@@ -309,8 +309,7 @@ static void setIterRelease(setIter *it) {
 
 /* The member at index i of a compact set (borrowed, or formatted into buf); for a pack also
  * its offset. */
-static const char *svCompactAt(const setVal *v, size_t i, char buf[24], size_t *len,
-                               size_t *off) {
+static const char *svCompactAt(const setVal *v, size_t i, char buf[24], size_t *len, size_t *off) {
     if (v->enc == OBJ_ENC_INTSET) {
         *len = (size_t)utilLLToStr(buf, 24, packIntGet(v->ptr, i));
         return buf;
@@ -840,8 +839,8 @@ static int cmpBySize(const void *a, const void *b) {
 #define SINTER_CARD 2
 
 /* Intersection: walk the smallest set, keep what every other set has. */
-static void sinterGeneric(vlClient *c, const protoArg *keys, long n, const protoArg *dst,
-                          int mode, long long limit) {
+static void sinterGeneric(vlClient *c, const protoArg *keys, long n, const protoArg *dst, int mode,
+                          long long limit) {
     setVal *sets = vlMalloc((size_t)n * sizeof(*sets));
     if (setLoadMany(c, keys, n, sets) != VL_OK) {
         vlFree(sets);
@@ -1069,7 +1068,7 @@ static void sscanCommand(vlClient *c) {
     }
     scanList sl = {NULL, 0, 0};
     /* Bounded work per call: at most count*10 buckets, as Redis, even if they are empty. */
-    long long budget = count * 10;
+    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
     do {
         cursor = dictScan(v.ptr, cursor, scanCollect, &sl);
     } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
@@ -1098,8 +1097,7 @@ const vlCommand vlSetCommands[] = {
      "Determines whether multiple members belong to a set."},
     {"scard", scardCommand, 2, CMD_READONLY | CMD_FAST, 1, 1, 1, "set",
      "Returns the number of members in a set."},
-    {"smembers", smembersCommand, 2, CMD_READONLY, 1, 1, 1, "set",
-     "Returns all members of a set."},
+    {"smembers", smembersCommand, 2, CMD_READONLY, 1, 1, 1, "set", "Returns all members of a set."},
     {"spop", spopCommand, -2, CMD_WRITE | CMD_FAST, 1, 1, 1, "set",
      "Returns one or more random members from a set after removing them. Deletes the set if "
      "the last member was popped."},
@@ -1119,6 +1117,5 @@ const vlCommand vlSetCommands[] = {
      "Returns the difference of multiple sets."},
     {"sdiffstore", sdiffstoreCommand, -3, CMD_WRITE | CMD_DENYOOM, 1, -1, 1, "set",
      "Stores the difference of multiple sets in a key."},
-    {"sscan", sscanCommand, -3, CMD_READONLY, 1, 1, 1, "set",
-     "Iterates over members of a set."},
+    {"sscan", sscanCommand, -3, CMD_READONLY, 1, 1, 1, "set", "Iterates over members of a set."},
     {0}};

@@ -1,7 +1,7 @@
 # test_helper.tcl - the test runner: C test binaries first, then every Tcl test file.
 #
 #   tclsh tests/test_helper.tcl [--single FILE]... [--only GLOB]... [--tags "a -b"]
-#       [--loop N] [--server PATH] [--ctests "bin ..."] [--timeout S] [--read-timeout S]
+#       [--loop N] [--server PATH] [--server-args "--name value ..."] [--ctests "bin ..."] [--timeout S] [--read-timeout S]
 #       [--verbose] [--dump-logs]
 #
 # A test file is plain Tcl, sourced in a fresh child interpreter with tests/support/*.tcl
@@ -30,14 +30,16 @@
 set root [file dirname [file dirname [file normalize [info script]]]]
 
 array set cfg [list root $root server $root/src/valkey-lite-server tmpdir $root/tests/tmp \
-    only {} allow_tags {} deny_tags {} verbose 0 dump_logs 0 timeout 600 read_timeout 30]
+    only {} allow_tags {} deny_tags {} verbose 0 dump_logs 0 timeout 600 read_timeout 30 \
+    server_args {}]
 set files {}
 set ctests {}
 set loops 1
 
 proc usage {msg} {
     puts stderr "$msg\nusage: tclsh tests/test_helper.tcl \[--single FILE\]... \[--only GLOB\]...\
-        \[--tags \"a -b\"\] \[--loop N\] \[--server PATH\] \[--ctests \"bin ...\"\]\
+        \[--tags \"a -b\"\] \[--loop N\] \[--server PATH\] \[--server-args \"--name value ...\"\]\
+        \[--ctests \"bin ...\"\]\
         \[--timeout S\] \[--read-timeout S\] \[--verbose\] \[--dump-logs\]"
     exit 2
 }
@@ -46,7 +48,7 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
     set opt [lindex $argv $i]
     set val [lindex $argv [expr {$i + 1}]]
     set needs_val [expr {$opt in {--single --only --tags --loop --server --ctests --timeout
-        --read-timeout}}]
+        --read-timeout --server-args}}]
     if {$needs_val && $i + 1 >= [llength $argv]} { usage "missing value for $opt" }
     switch -- $opt {
         --single       { lappend files [file normalize $val] }
@@ -62,6 +64,7 @@ for {set i 0} {$i < [llength $argv]} {incr i} {
         }
         --loop         { set loops $val }
         --server       { set cfg(server) [file normalize $val] }
+        --server-args  { lappend cfg(server_args) {*}$val }
         --ctests       { lappend ctests {*}$val }
         --timeout      { set cfg(timeout) $val }
         --read-timeout { set cfg(read_timeout) $val }

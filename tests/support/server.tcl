@@ -105,7 +105,9 @@ proc vl_spawn {options dir} {
     }
     close $f
     set extra [expr {[dict exists $options args] ? [dict get $options args] : {}}]
-    set pid [exec $::vl::cfg(server) $conf {*}$extra >$dir/stdout 2>$dir/stderr </dev/null &]
+    # --server-args (e.g. the defrag stress mode) apply to every server of the run
+    set pid [exec $::vl::cfg(server) $conf {*}$extra {*}$::vl::cfg(server_args) \
+        >$dir/stdout 2>$dir/stderr </dev/null &]
     vl_master track $pid
     return [dict create host $host port $port pid $pid dir $dir stdout $dir/stdout \
         stderr $dir/stderr config $conf client "" extra {}]

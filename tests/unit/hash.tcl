@@ -387,6 +387,15 @@ start_server {tags {"hash"}} {
         assert_error "ERR syntax error" {r hscan h 0 foo bar}
         assert_error "ERR syntax error" {r hscan h 0 novalues}
         assert_equal 0 [lindex [r hscan h 18446744073709551615] 0]
+        # a huge COUNT on a hashtable: everything in one call, no overflow of the budget
+        r del h
+        set args {}
+        for {set i 0} {$i < 300} {incr i} { lappend args f$i v$i }
+        r hset h {*}$args
+        assert_encoding hashtable h
+        lassign [r hscan h 0 count 9223372036854775807] cur items
+        assert_equal 0 $cur
+        assert_equal 600 [llength $items]
     }
 
     test "Big hash (100k fields): HLEN, HGET, HSCAN returns every field" {
@@ -563,7 +572,7 @@ start_server {tags {"hash"}} {
             assert_equal 5001 [r hlen h2]
             assert_equal 2 [r hlen h1]
         }
-    } {needs:debug}
+    } {needs:debug defrag}
 
     foreach {label entries} {"default thresholds" 128 "tiny thresholds" 6} {
         test "Randomized HSET/HDEL/HINCRBY/HGET against a Tcl model ($label)" {

@@ -39,6 +39,9 @@ proc client_omem {id} {
 }
 
 start_server {tags {pubsub limits}} {
+    # 16 KB commands leave in one write: split into the client's 4 KB writes, each PUBLISH
+    # would wait ~40 ms on Nagle + delayed ACK
+    fconfigure [r fd] -buffersize 1048576
     test "Default limits: pubsub 32mb 8mb 60, normal unlimited" {
         assert_match "*pubsub 33554432 8388608 60*" [lindex [r config get client-output-buffer-limit] 1]
         assert_match "*normal 0 0 0*" [lindex [r config get client-output-buffer-limit] 1]

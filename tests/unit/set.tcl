@@ -477,6 +477,15 @@ start_server {tags {"set"}} {
         assert_error "ERR value is not an integer or out of range" {r sscan s 0 count x}
         assert_error "ERR syntax error" {r sscan s 0 match}
         assert_error "ERR syntax error" {r sscan s 0 foo bar}
+        # a huge COUNT on a hashtable: everything in one call, no overflow of the budget
+        r del s
+        set args {}
+        for {set i 0} {$i < 300} {incr i} { lappend args m$i }
+        r sadd s {*}$args
+        assert_encoding hashtable s
+        lassign [r sscan s 0 count 9223372036854775807] cur items
+        assert_equal 0 $cur
+        assert_equal 300 [llength $items]
     }
 
     test "Big set (100k members): SCARD, SISMEMBER, SSCAN returns every member" {
@@ -641,7 +650,7 @@ start_server {tags {"set"}} {
             assert_equal 4999 [r scard c]
             assert_equal 1 [r sadd b w]
         }
-    } {needs:debug}
+    } {needs:debug defrag}
 
     foreach {label ie le} {"default thresholds" 512 128 "tiny thresholds" 5 5} {
         test "Randomized SADD/SREM/SPOP/SMOVE against a Tcl model ($label)" {
