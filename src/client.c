@@ -445,3 +445,28 @@ void clientInfoString(vlClient *c, vstr **out) {
                c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }
+
+/* ------------------------------------------------------------------- subcommands */
+
+void addReplyHelp(vlClient *c, const char *const *lines) {
+    long long n = 0;
+    while (lines[n]) n++;
+    addReplyArrayLen(c, n);
+    for (long long i = 0; i < n; i++) addReplyStatus(c, lines[i]);
+}
+
+void addReplyErrorSubArity(vlClient *c, const char *cmd) {
+    char sub[64];
+    size_t n = c->argv[1].len < sizeof(sub) - 1 ? c->argv[1].len : sizeof(sub) - 1;
+    for (size_t i = 0; i < n; i++) {
+        char ch = c->argv[1].ptr[i];
+        sub[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
+    }
+    sub[n] = '\0';
+    addReplyErrorFormat(c, "ERR wrong number of arguments for '%s|%s' command", cmd, sub);
+}
+
+void addReplyErrorUnknownSub(vlClient *c, const char *upper) {
+    int n = (int)(c->argv[1].len < 128 ? c->argv[1].len : 128);
+    addReplyErrorFormat(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", n, c->argv[1].ptr, upper);
+}

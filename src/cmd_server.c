@@ -18,29 +18,6 @@
 
 /* ------------------------------------------------------------------- shared helpers */
 
-static void replyHelpLines(vlClient *c, const char *const *lines) {
-    long long n = 0;
-    while (lines[n]) n++;
-    addReplyArrayLen(c, n);
-    for (long long i = 0; i < n; i++) addReplyStatus(c, lines[i]);
-}
-
-/* "ERR wrong number of arguments for 'memory|usage' command", subcommand lowered. */
-static void replySubArity(vlClient *c, const char *cmd) {
-    char sub[64];
-    size_t n = c->argv[1].len < sizeof(sub) - 1 ? c->argv[1].len : sizeof(sub) - 1;
-    for (size_t i = 0; i < n; i++) {
-        char ch = c->argv[1].ptr[i];
-        sub[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-    }
-    sub[n] = '\0';
-    addReplyErrorFormat(c, "ERR wrong number of arguments for '%s|%s' command", cmd, sub);
-}
-
-static void replyUnknownSub(vlClient *c, const char *upper) {
-    int n = (int)(c->argv[1].len < 128 ? c->argv[1].len : 128);
-    addReplyErrorFormat(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", n, c->argv[1].ptr, upper);
-}
 
 /* ------------------------------------------------------------------- INFO, CONFIG */
 
@@ -92,14 +69,14 @@ static void configCommand(vlClient *c) {
         configSetCommand(c);
     } else if (argEq(&c->argv[1], "resetstat")) {
         if (c->argc != 2) {
-            replySubArity(c, "config");
+            addReplyErrorSubArity(c, "config");
             return;
         }
         resetStats(s);
         addReplyOk(c);
     } else if (argEq(&c->argv[1], "rewrite")) {
         if (c->argc != 2) {
-            replySubArity(c, "config");
+            addReplyErrorSubArity(c, "config");
             return;
         }
         char err[512];
@@ -111,9 +88,9 @@ static void configCommand(vlClient *c) {
         serverLog(s, LL_NOTICE, "CONFIG REWRITE executed with success.");
         addReplyOk(c);
     } else if (argEq(&c->argv[1], "help")) {
-        replyHelpLines(c, configHelp);
+        addReplyHelp(c, configHelp);
     } else {
-        replyUnknownSub(c, "CONFIG");
+        addReplyErrorUnknownSub(c, "CONFIG");
     }
 }
 
@@ -309,7 +286,7 @@ static void commandList(vlClient *c) {
 static void commandGetKeys(vlClient *c) {
     vlServer *s = c->srv;
     if (c->argc < 3) {
-        replySubArity(c, "command");
+        addReplyErrorSubArity(c, "command");
         return;
     }
     const vlCommand *cmd = cmdLookup(s, c->argv[2].ptr, c->argv[2].len);
@@ -380,7 +357,7 @@ static void commandCommand(vlClient *c) {
         }
     } else if (argEq(&c->argv[1], "count")) {
         if (c->argc != 2) {
-            replySubArity(c, "command");
+            addReplyErrorSubArity(c, "command");
             return;
         }
         addReplyLongLong(c, (long long)s->ncommands);
@@ -407,9 +384,9 @@ static void commandCommand(vlClient *c) {
     } else if (argEq(&c->argv[1], "getkeys")) {
         commandGetKeys(c);
     } else if (argEq(&c->argv[1], "help")) {
-        replyHelpLines(c, commandHelp);
+        addReplyHelp(c, commandHelp);
     } else {
-        replyUnknownSub(c, "COMMAND");
+        addReplyErrorUnknownSub(c, "COMMAND");
     }
 }
 
@@ -716,7 +693,7 @@ static void memoryCommand(vlClient *c) {
     const protoArg *sub = &c->argv[1];
     if (argEq(sub, "usage")) {
         if (c->argc < 3) {
-            replySubArity(c, "memory");
+            addReplyErrorSubArity(c, "memory");
             return;
         }
         memoryUsage(c);
@@ -725,11 +702,11 @@ static void memoryCommand(vlClient *c) {
     int known = argEq(sub, "stats") || argEq(sub, "doctor") || argEq(sub, "malloc-stats") ||
                 argEq(sub, "purge") || argEq(sub, "help");
     if (!known) {
-        replyUnknownSub(c, "MEMORY");
+        addReplyErrorUnknownSub(c, "MEMORY");
         return;
     }
     if (c->argc != 2) {
-        replySubArity(c, "memory");
+        addReplyErrorSubArity(c, "memory");
         return;
     }
     if (argEq(sub, "stats")) {
@@ -745,7 +722,7 @@ static void memoryCommand(vlClient *c) {
         serverPurgeMemory(s);
         addReplyOk(c);
     } else {
-        replyHelpLines(c, memoryHelp);
+        addReplyHelp(c, memoryHelp);
     }
 }
 

@@ -199,55 +199,32 @@ static const char *latencyHelp[] = {
     NULL,
 };
 
-static void replyHelp(vlClient *c, const char **lines) {
-    long long n = 0;
-    while (lines[n]) n++;
-    addReplyArrayLen(c, n);
-    for (long long i = 0; i < n; i++) addReplyStatus(c, lines[i]);
-}
-
-/* "ERR wrong number of arguments for 'slowlog|get' command" with the subcommand lowered. */
-static void replySubArity(vlClient *c, const char *cmd) {
-    char sub[64];
-    size_t n = c->argv[1].len < sizeof(sub) - 1 ? c->argv[1].len : sizeof(sub) - 1;
-    for (size_t i = 0; i < n; i++) {
-        char ch = c->argv[1].ptr[i];
-        sub[i] = (ch >= 'A' && ch <= 'Z') ? (char)(ch + 32) : ch;
-    }
-    sub[n] = '\0';
-    addReplyErrorFormat(c, "ERR wrong number of arguments for '%s|%s' command", cmd, sub);
-}
-
-static void replyUnknownSub(vlClient *c, const char *upper) {
-    int n = (int)(c->argv[1].len < 128 ? c->argv[1].len : 128);
-    addReplyErrorFormat(c, "ERR unknown subcommand '%.*s'. Try %s HELP.", n, c->argv[1].ptr, upper);
-}
 
 void slowlogCommand(vlClient *c) {
     vlServer *s = c->srv;
     struct vlSlowlog *sl = s->slowlog;
     if (argEq(&c->argv[1], "help")) {
         if (c->argc != 2) {
-            replySubArity(c, "slowlog");
+            addReplyErrorSubArity(c, "slowlog");
             return;
         }
-        replyHelp(c, slowlogHelp);
+        addReplyHelp(c, slowlogHelp);
     } else if (argEq(&c->argv[1], "len")) {
         if (c->argc != 2) {
-            replySubArity(c, "slowlog");
+            addReplyErrorSubArity(c, "slowlog");
             return;
         }
         addReplyLongLong(c, (long long)sl->count);
     } else if (argEq(&c->argv[1], "reset")) {
         if (c->argc != 2) {
-            replySubArity(c, "slowlog");
+            addReplyErrorSubArity(c, "slowlog");
             return;
         }
         slowlogReset(sl);
         addReplyOk(c);
     } else if (argEq(&c->argv[1], "get")) {
         if (c->argc > 3) {
-            replySubArity(c, "slowlog");
+            addReplyErrorSubArity(c, "slowlog");
             return;
         }
         long long count = 10;
@@ -270,7 +247,7 @@ void slowlogCommand(vlClient *c) {
             addReplyBulk(c, e->name->buf, e->name->len);
         }
     } else {
-        replyUnknownSub(c, "SLOWLOG");
+        addReplyErrorUnknownSub(c, "SLOWLOG");
     }
 }
 
@@ -387,13 +364,13 @@ void latencyCommand(vlClient *c) {
     struct vlLatency *lt = s->latency;
     if (argEq(&c->argv[1], "help")) {
         if (c->argc != 2) {
-            replySubArity(c, "latency");
+            addReplyErrorSubArity(c, "latency");
             return;
         }
-        replyHelp(c, latencyHelp);
+        addReplyHelp(c, latencyHelp);
     } else if (argEq(&c->argv[1], "latest")) {
         if (c->argc != 2) {
-            replySubArity(c, "latency");
+            addReplyErrorSubArity(c, "latency");
             return;
         }
         long long n = 0;
@@ -411,7 +388,7 @@ void latencyCommand(vlClient *c) {
         }
     } else if (argEq(&c->argv[1], "history")) {
         if (c->argc != 3) {
-            replySubArity(c, "latency");
+            addReplyErrorSubArity(c, "latency");
             return;
         }
         const latEvent *ev = latencyFind(lt, c->argv[2].ptr, c->argv[2].len);
@@ -443,7 +420,7 @@ void latencyCommand(vlClient *c) {
         addReplyLongLong(c, reset);
     } else if (argEq(&c->argv[1], "doctor")) {
         if (c->argc != 2) {
-            replySubArity(c, "latency");
+            addReplyErrorSubArity(c, "latency");
             return;
         }
         vstr *out = NULL;
@@ -451,6 +428,6 @@ void latencyCommand(vlClient *c) {
         addReplyVerbatim(c, out->buf, out->len, "txt");
         vstrFree(out);
     } else {
-        replyUnknownSub(c, "LATENCY");
+        addReplyErrorUnknownSub(c, "LATENCY");
     }
 }

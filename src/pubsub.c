@@ -20,6 +20,7 @@
  * registry and the clients' sets (two owners: a defrag move would have to hunt for aliases);
  * a pattern trie (PSUBSCRIBE counts are small next to channels, and a glob over a few patterns
  * per PUBLISH is what Redis does too). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,6 +130,21 @@ static void trackAdd(struct vlPubsub *ps, dict *d, dictLink *e) {
     size_t before = dictMemUsage(d);
     dictAddNew(d, e);
     ps->tracked += dictMemUsage(d) - before;
+}
+
+/* Lookups step an ongoing rehash too, which may free the old table. */
+static dictLink *trackFind(struct vlPubsub *ps, dict *d, const void *key, size_t len) {
+    size_t before = dictMemUsage(d);
+    dictLink *e = dictFind(d, key, len);
+    ps->tracked += dictMemUsage(d) - before;
+    return e;
+}
+
+static dictLink *trackRandom(struct vlPubsub *ps, dict *d) {
+    size_t before = dictMemUsage(d);
+    dictLink *e = dictRandom(d);
+    ps->tracked += dictMemUsage(d) - before;
+    return e;
 }
 
 static dictLink *trackUnlink(struct vlPubsub *ps, dict *d, const void *key, size_t len) {
@@ -247,7 +263,7 @@ static size_t chanRemoveClient(struct vlPubsub *ps, psChan *ch, vlClient *c) {
     if (e) trackFree(ps, e);
     if (dictSize(ch->many) > 1) return dictSize(ch->many);
     if (dictSize(ch->many) == 1) {
-        dictLink *last = dictRandom(ch->many);
+        dictLink *last = trackRandom(ps, ch->many);
         psSub *sub = (psSub *)trackUnlink(ps, ch->many, &((psSub *)last)->id, sizeof(uint64_t));
         ch->one = sub->c;
         trackFree(ps, sub);
@@ -262,7 +278,7 @@ static void registryAdd(struct vlPubsub *ps, int kind, vlClient *c, const char *
     dict *reg = ps->reg[kind];
     psChan *ch = (psChan *)dictFind(reg, name, len);
     if (!ch) {
-        ch = trackAlloc(ps, sizeof(*ch) + len);
+        ch = trackAlloc(ps, offsetof(psChan, name) + len);
         ch->link.next = NULL;
         ch->one = NULL;
         ch->many = NULL;
@@ -293,9 +309,9 @@ static void registryRemove(struct vlPubsub *ps, int kind, vlClient *c, const cha
 static int clientSubscribe(vlClient *c, int kind, const char *name, size_t len) {
     struct vlPubsub *ps = c->srv->pubsub;
     dict **set = clientSet(c, kind);
-    if (*set && dictFind(*set, name, len)) return 0;
+    if (*set && trackFind(ps, *set, name, len)) return 0;
     if (!*set) *set = trackDictCreate(ps, &nameType);
-    psName *n = trackAlloc(ps, sizeof(*n) + len);
+    psName *n = trackAlloc(ps, offsetof(psName, name) + len);
     n->link.next = NULL;
     n->len = (uint32_t)len;
     memcpy(n->name, name, len);
@@ -394,7 +410,7 @@ void pubsubClientMoved(vlClient *c) {
             if (ch->one) {
                 ch->one = c; /* the only subscriber is this client */
             } else if (ch->many) {
-                psSub *sub = (psSub *)dictFind(ch->many, &c->id, sizeof(uint64_t));
+                psSub *sub = (psSub *)trackFind(ps, ch->many, &c->id, sizeof(uint64_t));
                 if (sub) sub->c = c;
             }
         }

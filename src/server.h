@@ -325,6 +325,13 @@ void setDeferredArrayLen(vlClient *c, void *slot, long long n);
 void setDeferredMapLen(vlClient *c, void *slot, long long n);
 void setDeferredSetLen(vlClient *c, void *slot, long long n);
 
+/* Subcommand replies: a HELP array of status lines (NULL-terminated), Redis 7's
+ * "wrong number of arguments for 'cmd|sub' command" (argv[1] lowered) and
+ * "unknown subcommand 'x'. Try CMD HELP." */
+void addReplyHelp(vlClient *c, const char *const *lines);
+void addReplyErrorSubArity(vlClient *c, const char *cmd);
+void addReplyErrorUnknownSub(vlClient *c, const char *upper);
+
 /* Argument helpers: ...OrReply have replied when they fail. */
 int argEq(const protoArg *a, const char *s); /* case-insensitive */
 int getLongLongOrReply(vlClient *c, const protoArg *a, long long *out, const char *msg);

@@ -672,7 +672,7 @@ static void hashRandom(vlObj *o, const unsigned char **f, size_t *flen, const un
 static int replyStillWanted(vlClient *c, unsigned long i) {
     if ((i & 1023) != 1023) return 1;
     clientCheckOutputLimits(c);
-    return !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY));
+    return !(c->flags & CLIENT_CLOSE_ASAP); /* replies to such a client are dropped */
 }
 
 static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {

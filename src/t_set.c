@@ -456,7 +456,7 @@ static void setDeleteIfEmpty(vlClient *c, vlObj *o, const protoArg *key) {
 static int replyStillWanted(vlClient *c, unsigned long i) {
     if ((i & 1023) != 1023) return 1;
     clientCheckOutputLimits(c);
-    return !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY));
+    return !(c->flags & CLIENT_CLOSE_ASAP); /* replies to such a client are dropped */
 }
 
 static void replySetMembers(vlClient *c, const setVal *v, int as_set) {

@@ -346,6 +346,16 @@ start_server {tags {"hash"}} {
         assert_equal {a 1} [r hrandfield h 4611686018427387903 withvalues]
     }
 
+    test "HRANDFIELD with a huge negative count stops at the output buffer limit" {
+        r del h
+        r hset h a 1
+        r config set client-output-buffer-limit "normal 1mb 0 0"
+        set c [new_client]
+        assert_error "*connection closed*" {$c hrandfield h -1000000000000 withvalues}
+        r config set client-output-buffer-limit "normal 0 0 0"
+        assert_equal PONG [r ping]
+    }
+
     test "HRANDFIELD distribution is roughly uniform (both encodings)" {
         foreach enc {listpack hashtable} {
             r del h

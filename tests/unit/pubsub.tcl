@@ -517,6 +517,59 @@ start_server {tags {pubsub}} {
     }
 }
 
+start_server {tags {pubsub defrag} overrides {enable-debug-command yes}} {
+    test "Pub/sub state survives forced defrag passes (every block moved)" {
+        if {[catch {r debug defrag force yes} err]} {
+            puts "    \[skip\]: DEBUG DEFRAG is not available ($err)"
+            return
+        }
+        set solo {}
+        for {set i 0} {$i < 5} {incr i} {
+            set c [deferring_client]
+            ps_cmd $c subscribe solo.$i shared
+            ps_cmd $c psubscribe pat.$i.* pat.*
+            ps_cmd $c ssubscribe shard.$i shardall
+            lappend solo $c
+        }
+        set fd [raw_open]
+        raw_subscribe_range $fd SUBSCRIBE bulk 0 3000
+        for {set pass 0} {$pass < 3} {incr pass} {
+            assert {[r debug defrag run] > 0}
+            assert_equal {shared 5 solo.0 1 bulk.2999 1} [r pubsub numsub shared solo.0 bulk.2999]
+            assert_equal 6 [r pubsub numpat]
+            assert_equal {shardall 5} [r pubsub shardnumsub shardall]
+            assert_equal 5 [r publish shared s$pass]
+            assert_equal 6 [r publish pat.3.x p$pass]
+            assert_equal 5 [r spublish shardall h$pass]
+            assert_equal 1 [r publish bulk.$pass b$pass]
+            raw_wait_for $fd "bulk.$pass\r\n\$2\r\nb$pass\r\n"
+            for {set i 0} {$i < 5} {incr i} {
+                set c [lindex $solo $i]
+                assert_equal [list message shared s$pass] [$c read]
+                # everybody has pat.*, client 3 also pat.3.*
+                set pm {}
+                for {set k 0} {$k < ($i == 3 ? 2 : 1)} {incr k} { lappend pm [$c read] }
+                set want [list [list pmessage pat.* pat.3.x p$pass]]
+                if {$i == 3} { lappend want [list pmessage pat.3.* pat.3.x p$pass] }
+                assert_equal [lsort $want] [lsort $pm]
+                assert_equal [list smessage shardall h$pass] [$c read]
+            }
+            # change the registry between passes: channels go from many to one subscriber
+            ps_cmd [lindex $solo $pass] unsubscribe shared
+            ps_cmd [lindex $solo $pass] subscribe shared
+            ps_cmd [lindex $solo $pass] punsubscribe pat.$pass.*
+            ps_cmd [lindex $solo $pass] psubscribe pat.$pass.*
+        }
+        close $fd
+        foreach c $solo { $c close }
+        wait_for_condition 50 50 {[s pubsub_channels] == 0 && [s pubsub_patterns] == 0} else {
+            fail "registry not empty"
+        }
+        r debug defrag run
+        r debug defrag force no
+    }
+}
+
 # Full scale (tagged slow): a million channels, and 10,000 subscribers on one channel.
 start_server {tags {pubsub slow} overrides {maxclients 10100}} {
     test "A million channels with one subscriber each, released after" {

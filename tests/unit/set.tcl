@@ -291,6 +291,16 @@ start_server {tags {"set"}} {
         assert_equal 3 [r scard s]
     }
 
+    test "SRANDMEMBER with a huge negative count stops at the output buffer limit" {
+        r del s
+        r sadd s a
+        r config set client-output-buffer-limit "normal 1mb 0 0"
+        set c [new_client]
+        assert_error "*connection closed*" {$c srandmember s -1000000000000}
+        r config set client-output-buffer-limit "normal 0 0 0"
+        assert_equal PONG [r ping]
+    }
+
     test "RESP3: SMEMBERS, SPOP with count and the algebra are sets, SRANDMEMBER an array" {
         r del s
         r sadd s a b c
