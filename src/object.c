@@ -212,7 +212,7 @@ const char *objEncName(const vlObj *o) {
     case OBJ_ENC_HT: return "hashtable";
     case OBJ_ENC_INTSET: return "intset";
     case OBJ_ENC_EMBSTR: return "embstr";
-    case OBJ_ENC_QUICKLIST: return "quicklist";
+    case OBJ_ENC_QUICKLIST: return o->type == OBJ_LIST ? listEncodingName(objPtr(o)) : "quicklist";
     case OBJ_ENC_LISTPACK: return "listpack";
     default: return "unknown";
     }
