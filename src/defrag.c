@@ -512,8 +512,8 @@ void defragInfo(vlServer *s, vstr **out) {
                d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
 }
 
-/* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block and
- * its value's top block (and first list chunk), so tests derive expected fragmentation from
+/* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block, its
+ * value's top block, and for a list its head chunk, so tests derive expected fragmentation from
  * the allocator's geometry instead of hard-coding object layouts. */
 static void defragBlocksCommand(vlClient *c) {
     vlObj *o = (vlObj *)dictFind(c->db->keys, c->argv[3].ptr, c->argv[3].len);
@@ -526,6 +526,7 @@ static void defragBlocksCommand(vlClient *c) {
     blocks[n++] = o;
     if (o->type == OBJ_STRING && o->enc == OBJ_ENC_RAW) blocks[n++] = objPtr(o);
     if (o->type != OBJ_STRING) blocks[n++] = objPtr(o);
+    if (o->type == OBJ_LIST && plistHeadBlock(objPtr(o))) blocks[n++] = plistHeadBlock(objPtr(o));
     addReplyArrayLen(c, n);
     for (int i = 0; i < n; i++) {
         size_t size, nregs, slab;

@@ -884,3 +884,7 @@ int plistVerify(const plist *pl) {
     if (!cursor_seen) return verifyFail("defrag cursor not in the list", n);
     return 1;
 }
+
+const void *plistHeadBlock(const plist *pl) {
+    return pl->head;
+}

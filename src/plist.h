@@ -107,6 +107,8 @@ plist *plistMoveSelf(plist *pl, void *(*move)(void *block, void *ctx), void *ctx
 /* For DEBUG: chunk count, bytes in use (chunk headers + packed entries) and bytes allocated
  * for chunks (vlAllocSize sum, struct excluded). Walks the chunks. */
 void plistStats(const plist *pl, size_t *chunks, size_t *bytes_used, size_t *bytes_alloc);
+/* The head chunk's block (borrowed; NULL for an empty list), for allocator geometry in tests. */
+const void *plistHeadBlock(const plist *pl);
 
 /* Checks every invariant (links, counts, entry encodings both ways, chunk limits, byte
  * accounting, defrag cursor). Returns 1 when sound; otherwise prints the first problem on
