@@ -109,7 +109,7 @@ void clientCheckOutputLimits(vlClient *c) {
     unsigned long long used = clientOutputBytes(c);
     int over_hard = l->hard && used >= l->hard;
     int over_soft = l->soft && used >= l->soft;
-    int64_t now = (int64_t)utilMsTime();
+    int64_t now = c->srv->mstime; /* cached: this runs after every command */
     if (over_soft && !over_hard) {
         if (c->obuf_soft_since == 0) {
             c->obuf_soft_since = (uint64_t)now;

@@ -285,6 +285,6 @@ int cmdProcess(vlClient *c) {
     if (s->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
     cmdRun(c, cmd, c->cmd_idx);
     blockingHandleReady(s);
-    if (c->reply.bytes > (1u << 20)) clientCheckOutputLimits(c);
+    if (c->reply.bytes) clientCheckOutputLimits(c);
     return 1;
 }

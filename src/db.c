@@ -137,6 +137,11 @@ vlObj *dbLookupTypeOrReply(vlClient *c, const protoArg *key, int type, int write
 void dbAdd(vlServer *s, vlDb *db, vlObj *o) {
     o->lru = s->lruclock;
     dictAddNew(db->keys, &o->link);
+    if (s->cfg.notify_keyspace_events & NOTIFY_NEW) {
+        size_t klen;
+        const char *k = objKey(o, &klen);
+        notifyKeyspaceEvent(s, NOTIFY_NEW, "new", k, klen, db->id);
+    }
 }
 
 void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
@@ -159,7 +164,7 @@ void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl) {
     vlObj *old = (vlObj *)dictFind(db->keys, k, klen);
     o->lru = s->lruclock;
     if (!old) {
-        dictAddNew(db->keys, &o->link);
+        dbAdd(s, db, o);
         return;
     }
     if (keepttl && (old->flags & OBJ_F_EXPIRE)) {

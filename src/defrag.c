@@ -50,7 +50,9 @@ struct vlDefrag {
     size_t big_pos;
     unsigned long big_cursor;
     int big_started;
-    uint64_t client_cursor; /* last client id visited */
+    uint64_t client_cursor; /* last client id fully visited */
+    unsigned long sub_cursor; /* inside the next client's subscriptions */
+    int client_started;       /* its buffers were already moved this pass */
     /* this pass and totals */
     long long pass;
     long long scanned, moved, bytes;            /* current pass */
@@ -262,16 +264,25 @@ static int stageClients(vlServer *s, vlDefrag *d, uint64_t deadline) {
             d->client_cursor = c->id;
             continue;
         }
-        replyDefrag(&c->reply, defragMove, d);
-        if (c->qbuf) { /* parsed arguments are offsets, so the buffer may move */
-            char *q = defragMove(c->qbuf, d);
-            if (q) c->qbuf = q;
+        if (!d->client_started) {
+            d->client_started = 1;
+            d->sub_cursor = 0;
+            replyDefrag(&c->reply, defragMove, d);
+            if (c->qbuf) { /* parsed arguments are offsets, so the buffer may move */
+                char *q = defragMove(c->qbuf, d);
+                if (q) c->qbuf = q;
+            }
+            if (c->name) {
+                char *nm = defragMove(c->name, d);
+                if (nm) c->name = nm;
+            }
         }
-        if (c->name) {
-            char *nm = defragMove(c->name, d);
-            if (nm) c->name = nm;
-        }
-        pubsubClientDefrag(c, defragMove, d);
+        /* a subscriber with a million channels is resumed inside itself across slices; if
+         * it leaves meanwhile, the cursor lands on the next client, which costs nothing
+         * worse than a partial walk of it */
+        while (pubsubClientDefrag(c, &d->sub_cursor, 64, defragMove, d))
+            if (timeUp(deadline)) return 0;
+        d->client_started = 0;
         d->client_cursor = c->id;
         if (timeUp(deadline)) return 0;
     }
@@ -309,6 +320,8 @@ static void resetPass(vlDefrag *d) {
     d->db = 0;
     d->cursor = 0;
     d->client_cursor = 0;
+    d->client_started = 0;
+    d->sub_cursor = 0;
     d->big_pos = 0;
     d->big_started = 0;
     if (d->bigkeys) vstrClear(d->bigkeys);
@@ -513,7 +526,7 @@ void defragInfo(vlServer *s, vstr **out) {
 }
 
 /* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block, its
- * value's top block, and for a list its head chunk, so tests derive expected fragmentation from
+ * value's top block, and for a list its head chunk or for a hash/set table one entry, so tests derive expected fragmentation from
  * the allocator's geometry instead of hard-coding object layouts. */
 static void defragBlocksCommand(vlClient *c) {
     vlObj *o = (vlObj *)dictFind(c->db->keys, c->argv[3].ptr, c->argv[3].len);
@@ -521,12 +534,16 @@ static void defragBlocksCommand(vlClient *c) {
         addReplyError(c, "ERR no such key");
         return;
     }
-    const void *blocks[3];
+    const void *blocks[4];
     int n = 0;
     blocks[n++] = o;
     if (o->type == OBJ_STRING && o->enc == OBJ_ENC_RAW) blocks[n++] = objPtr(o);
     if (o->type != OBJ_STRING) blocks[n++] = objPtr(o);
     if (o->type == OBJ_LIST && plistHeadBlock(objPtr(o))) blocks[n++] = plistHeadBlock(objPtr(o));
+    if ((o->type == OBJ_HASH || o->type == OBJ_SET) && o->enc == OBJ_ENC_HT) {
+        dictLink *e = dictRandom(objPtr(o)); /* an entry: field+value or member, one block */
+        if (e) blocks[n++] = e;
+    }
     addReplyArrayLen(c, n);
     for (int i = 0; i < n; i++) {
         size_t size, nregs, slab;
@@ -594,26 +611,4 @@ void defragCommand(vlClient *c) {
     } else {
         addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try DEBUG DEFRAG HELP.");
     }
-}
-
-/* TEMPORARY weak defaults, so the tree links while t_hash.c, t_set.c and pubsub.c are being
- * written; each module's real walk overrides them. Remove once all three have landed. */
-__attribute__((weak)) int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
-                                         vlMoveFn *move, void *ctx) {
-    VL_UNUSED(o), VL_UNUSED(cursor), VL_UNUSED(max_steps), VL_UNUSED(move), VL_UNUSED(ctx);
-    return 0;
-}
-__attribute__((weak)) int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
-                                        vlMoveFn *move, void *ctx) {
-    VL_UNUSED(o), VL_UNUSED(cursor), VL_UNUSED(max_steps), VL_UNUSED(move), VL_UNUSED(ctx);
-    return 0;
-}
-__attribute__((weak)) size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget,
-                                              vlMoveFn *move, void *ctx) {
-    VL_UNUSED(s), VL_UNUSED(cursor), VL_UNUSED(budget), VL_UNUSED(move), VL_UNUSED(ctx);
-    return 0;
-}
-__attribute__((weak)) int pubsubClientDefrag(vlClient *c, vlMoveFn *move, void *ctx) {
-    VL_UNUSED(c), VL_UNUSED(move), VL_UNUSED(ctx);
-    return 0;
 }

@@ -213,6 +213,7 @@ void infoMemoryFigures(vlServer *s, vstr **out) {
                "allocator_resident:%zu\r\n"
                "allocator_dirty:%zu\r\n"
                "allocator_muzzy:%zu\r\n"
+               "allocator_small_allocated:%zu\r\n"
                "total_system_memory:%zu\r\n"
                "total_system_memory_human:%s\r\n"
                "used_memory_lua:0\r\n"
@@ -222,7 +223,8 @@ void infoMemoryFigures(vlServer *s, vstr **out) {
                "maxmemory_policy:%s\r\n",
                m.used, used_h, m.rss, rss_h, m.peak, peak_h, ratio(m.used, m.peak) * 100,
                m.overhead, m.startup, m.dataset, net ? ratio(m.dataset, net) * 100 : 0,
-               a->allocated, a->active, a->resident, a->dirty, a->muzzy, m.total_system, sys_h,
+               a->allocated, a->active, a->resident, a->dirty, a->muzzy, a->small_allocated,
+               m.total_system, sys_h,
                s->cfg.maxmemory, max_h, policyName(s->cfg.maxmemory_policy));
     vstrCatFmt(out,
                "allocator_frag_ratio:%.2f\r\n"

@@ -705,7 +705,8 @@ int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *
 int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
 size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget, vlMoveFn *move,
                         void *ctx);
-int pubsubClientDefrag(vlClient *c, vlMoveFn *move, void *ctx);
+int pubsubClientDefrag(vlClient *c, unsigned long *cursor, size_t budget, vlMoveFn *move,
+                       void *ctx);
 
 /* slowlog / latency (observe.c) */
 void observeInit(vlServer *s);

@@ -68,7 +68,9 @@ proc connect {id} {
             error "cannot connect to $st($id,host):$st($id,port): $err"
         }
     }
-    fconfigure $fd -translation binary -blocking 0 -buffering full
+    # a 1 MB buffer: Tcl's default 4 KB one sends a big command in 4 KB writes, and the
+    # client side's Nagle plus the server's delayed ACK then cost ~40 ms per command
+    fconfigure $fd -translation binary -blocking 0 -buffering full -buffersize 1048576
     set st($id,fd) $fd
     set st($id,buf) ""
     set st($id,pos) 0
