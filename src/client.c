@@ -90,8 +90,10 @@ void clientMarkPending(vlClient *c) {
     loopScheduleFlush(c->srv);
 }
 
+/* What counts against client-output-buffer-limit: as in Redis, output beyond the first
+ * 16 KB (Redis's static per-client buffer, our first reply block) is the client's debt. */
 size_t clientOutputBytes(const vlClient *c) {
-    return c->reply.bytes;
+    return c->reply.bytes > REPLY_BLOCK_SIZE ? c->reply.bytes - REPLY_BLOCK_SIZE : 0;
 }
 
 void clientSetResp(vlClient *c, int resp) {
@@ -441,7 +443,7 @@ void clientInfoString(vlClient *c, vstr **out) {
                (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000,
                flags, c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
                pubsubClientCount(c, 2), c->qlen - c->qpos, c->qcap - c->qlen,
-               (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, c->reply.bytes,
+               (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, clientOutputBytes(c),
                c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }

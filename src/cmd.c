@@ -285,6 +285,6 @@ int cmdProcess(vlClient *c) {
     if (s->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
     cmdRun(c, cmd, c->cmd_idx);
     blockingHandleReady(s);
-    if (c->reply.bytes) clientCheckOutputLimits(c);
+    if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);
     return 1;
 }
