@@ -201,6 +201,15 @@ void allocSetDirtyDecay(vlHeap *h, long ms) {
     mallctl(name, NULL, NULL, &v, sizeof(v));
 }
 
+/* Lets the arena purge what its decay curve says is due now. jemalloc otherwise decays only
+ * on allocation ticks, so an idle server would keep freed pages resident indefinitely. */
+void allocDecayTick(vlHeap *h) {
+    if (!h) return;
+    char name[64];
+    snprintf(name, sizeof(name), "arena.%u.decay", h->arena);
+    mallctl(name, NULL, NULL, NULL, 0);
+}
+
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
     utilQuery q;
     size_t sz = sizeof(q);
@@ -395,6 +404,10 @@ unsigned allocGetHintMargin(void) {
 void allocSetDirtyDecay(vlHeap *h, long ms) {
     (void)h;
     (void)ms;
+}
+
+void allocDecayTick(vlHeap *h) {
+    (void)h;
 }
 
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {

@@ -58,6 +58,7 @@ typedef struct allocStats {
 void allocGetStats(const vlHeap *h, allocStats *st);
 void allocPurge(vlHeap *h); /* flush the thread cache, return dirty pages to the OS */
 void allocSetDirtyDecay(vlHeap *h, long ms); /* 0: purge as slabs empty; -1: default */
+void allocDecayTick(vlHeap *h); /* purge what the decay curve says is due now */
 const char *allocName(void); /* "jemalloc-5.3.0" or "libc" */
 
 /* mallctl access for DEBUG MALLCTL / MALLCTL-STR (-1: no such control or not writable),

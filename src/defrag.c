@@ -31,7 +31,7 @@
 
 #define DEFRAG_SLICE_MAX_US 1000
 #define DEFRAG_INLINE_MAX 32  /* values up to this many chunks/entries are walked inline */
-#define DEFRAG_TIME_CHECK 4   /* buckets between clock reads (a bucket: a few moves) */
+#define DEFRAG_TIME_CHECK 1   /* buckets between clock reads: a move can cost ~11 us */
 #define DEFRAG_BIG_STEP 32    /* chunks or entries per big-key step */
 
 typedef struct vlDefrag vlDefrag;
@@ -475,10 +475,12 @@ void defragInit(vlServer *s) {
     d->s = s;
     d->stop_reason = "";
     d->frag_start = d->frag_end = 1.0;
-    /* 0: pages go back as each slab empties, inside the bounded slices. Measured (1M keys,
-     * half deleted): decay 0 ends with RSS 114 MB and nothing dirty; 1000 ms and the default
-     * leave 100 MB and 50 MB dirty on an idle server (jemalloc decays only on allocation
-     * ticks), which then needs one big purge: ~20 ms in one go. */
+    /* 0: pages go back as each slab empties, inside the bounded slices. Measured on 1M keys
+     * half deleted (vl-fragbench, quiet machine): a purge at the end of each pass stalled the
+     * loop ~20 ms; jemalloc's default decay left 50-100 MB dirty on an idle server; 200 ms
+     * with a decay tick after every slice purged in chunks (slices of 1.8 ms CPU, probe p99
+     * 2.9 ms, 36 MB still dirty after). With 0, slabs emptying near the end of a pass cost
+     * ~11 us per moved block, which is why the clock is read after every bucket. */
     d->decay_ms = 0;
     s->defrag = d;
 }

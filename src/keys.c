@@ -69,8 +69,8 @@ static vlDb *dbFromArgOrReply(vlClient *c, const protoArg *a) {
     long long id;
     if (getLongLongOrReply(c, a, &id, NULL) != VL_OK) return NULL;
     if (id < INT_MIN || id > INT_MAX) {
-        addReplyErrorFormat(c, "ERR value is out of range, value must between %d and %d",
-                            INT_MIN, INT_MAX);
+        addReplyErrorFormat(c, "ERR value is out of range, value must between %d and %d", INT_MIN,
+                            INT_MAX);
         return NULL;
     }
     vlDb *db = dbGet(c->srv, (int)id);

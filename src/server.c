@@ -303,6 +303,7 @@ static void cronPause(vlServer *s) {
 }
 
 static void cronMemory(vlServer *s) {
+    allocDecayTick(s->heap); /* freed pages go back even when no allocation ticks the arena */
     size_t used = serverUsedMemory(s);
     if ((long long)used > s->stats.stat_peak_memory) s->stats.stat_peak_memory = (long long)used;
     if (s->cfg.maxmemory) serverEvictIfNeeded(s);
