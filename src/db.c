@@ -161,19 +161,22 @@ void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
 void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl) {
     size_t klen;
     const char *k = objKey(o, &klen);
-    vlObj *old = (vlObj *)dictFind(db->keys, k, klen);
+    dictLink **ref = dictFindRef(db->keys, k, klen);
     o->lru = s->lruclock;
-    if (!old) {
+    if (!ref) {
         dbAdd(s, db, o);
         return;
     }
+    vlObj *old = (vlObj *)*ref;
+    /* swap in place: SET costs one hash and one chain walk (perf showed objKey + findSlot,
+     * twice, at a third of the server's time in SET) */
+    o->link.next = old->link.next;
+    *ref = &o->link;
     if (keepttl && (old->flags & OBJ_F_EXPIRE)) {
         o->flags |= OBJ_F_EXPIRE;
     } else if (old->flags & OBJ_F_EXPIRE) {
         vlFree(dictUnlink(db->expires, k, klen));
     }
-    o->link.next = old->link.next; /* dictReplace keeps the chain through the new block */
-    dictReplace(db->keys, &old->link, &o->link);
     dbDisposeObj(s, old, s->cfg.lazyfree_lazy_server_del);
 }
 

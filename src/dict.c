@@ -304,6 +304,12 @@ dictLink *dictFind(dict *d, const void *key, size_t len) {
     return slot ? *slot : NULL;
 }
 
+dictLink **dictFindRef(dict *d, const void *key, size_t len) {
+    if (dictSize(d) == 0) return NULL;
+    rehashStep(d);
+    return findSlot(d, key, len, hashKey(d, key, len), NULL);
+}
+
 static void insert(dict *d, dictLink *e, uint64_t h) {
     /* While rehashing, new entries go to the new table so table[0] only ever drains. */
     int t = dictIsRehashing(d) ? 1 : 0;

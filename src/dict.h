@@ -57,6 +57,10 @@ size_t dictBuckets(const dict *d); /* total slots of both tables */
 
 /* Borrowed entry with that key, or NULL. Performs one rehash step when rehashing. */
 dictLink *dictFind(dict *d, const void *key, size_t len);
+/* The link that points at the entry with that key (a bucket slot or the previous entry's
+ * next), or NULL. Valid only until the next call on this dict. Replacing the entry is then
+ * "new->next = (*ref)->next; *ref = new": one hash and one chain walk for a find-and-swap. */
+dictLink **dictFindRef(dict *d, const void *key, size_t len);
 /* Inserts e (the dict now links it; the caller still owns the block's memory until it is
  * unlinked or freed by dictEmpty/dictRelease). VL_ERR if the key exists: e not added. */
 int dictAdd(dict *d, dictLink *e);

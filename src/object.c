@@ -95,6 +95,10 @@ vlObj *objNewPtr(const void *key, size_t klen, int type, int enc, void *ptr) {
     return o;
 }
 
+void objSetLL(vlObj *o, long long v) {
+    memcpy(valPtr(o), &v, sizeof(v));
+}
+
 const char *objKey(const vlObj *o, size_t *len) {
     return (const char *)lenDecode(o->data, len);
 }

@@ -89,6 +89,7 @@ const char *objKey(const vlObj *o, size_t *len);
 /* String value as bytes: for INT, formatted into buf (>= 21 bytes). */
 const char *objStrVal(const vlObj *o, char *buf, size_t *len);
 int objGetLL(const vlObj *o, long long *out); /* 1 if the string is an integer */
+void objSetLL(vlObj *o, long long v);          /* o must be OBJ_ENC_INT: overwrite in place */
 void *objPtr(const vlObj *o);
 void objSetPtr(vlObj *o, void *ptr);
 size_t objStrLen(const vlObj *o);

@@ -370,11 +370,15 @@ static void incrDecr(vlClient *c, long long by) {
         return;
     }
     v += by;
-    vlObj *nu = objNewStringLL(key->ptr, key->len, v);
-    if (o)
-        dbReplaceObj(s, c->db, o, nu);
-    else
-        dbAdd(s, c->db, nu);
+    if (o && o->enc == OBJ_ENC_INT) {
+        objSetLL(o, v); /* same block, same size: no allocation, no second hash walk */
+    } else {
+        vlObj *nu = objNewStringLL(key->ptr, key->len, v);
+        if (o)
+            dbReplaceObj(s, c->db, o, nu);
+        else
+            dbAdd(s, c->db, nu);
+    }
     signalAndNotify(c, key, "incrby");
     addReplyLongLong(c, v);
 }

@@ -124,6 +124,34 @@ static void testBasic(void) {
     dictRelease(NULL);
 }
 
+/* dictFindRef: swap every entry for a fresh block through the returned link, also while
+ * the table is rehashing, then check that every key finds the new block. */
+static void testFindRefSwap(void) {
+    dict *d = dictCreate(&T);
+    for (uint32_t i = 0; i < 20000; i++) dictAddNew(d, &entNum(i)->link);
+    CHECK(dictFindRef(d, "nope", 4) == NULL);
+    for (uint32_t i = 0; i < 20000; i++) {
+        if (i == 10000) dictAddNew(d, &entNum(99999)->link); /* may start a rehash */
+        char buf[32];
+        int l = snprintf(buf, sizeof(buf), "key:%u", i);
+        dictLink **ref = dictFindRef(d, buf, (size_t)l);
+        CHECK(ref && *ref);
+        if (!ref) break;
+        ent *old = (ent *)*ref, *nu = entNum(i + 1000000);
+        nu->len = old->len; /* same key bytes, new id */
+        memcpy(nu->key, old->key, old->len);
+        nu->link.next = old->link.next;
+        *ref = &nu->link;
+        vlFree(old);
+    }
+    CHECK_EQ(dictSize(d), 20001);
+    for (uint32_t i = 0; i < 20000; i++) {
+        ent *e = findNum(d, i);
+        CHECK(e && e->id == i + 1000000);
+    }
+    dictRelease(d);
+}
+
 static void testNoCase(void) {
     dict *d = dictCreate(&TNoCase);
     ent *x = entNew("Hello", 5, 1);
@@ -645,6 +673,7 @@ int main(void) {
     utilRandomBytes(seed, sizeof(seed));
     dictSetHashSeed(seed);
     RUN(testBasic);
+    RUN(testFindRefSwap);
     RUN(testNoCase);
     RUN(testSeed);
     RUN(testMillion);
