@@ -100,10 +100,12 @@ static void testTwoServersAndTcp(void) {
         redisContext *rc = redisConnect("127.0.0.1", port);
         redisReply *rr = rc && !rc->err ? redisCommand(rc, "GET k") : NULL;
         int good = rr && rr->type == REDIS_REPLY_STRING && strcmp(rr->str, "in-a") == 0;
+        if (rr) freeReplyObject(rr);
+        if (rc) redisFree(rc);
         _exit(good ? 0 : 1);
     }
     int status = -1;
-    for (int i = 0; i < 500; i++) { /* serve the child while it asks */
+    for (int i = 0; i < 6000; i++) { /* serve the child while it asks (bounded: 60 s) */
         struct timeval tv = {0, 10000};
         event_base_loopexit(base, &tv);
         event_base_dispatch(base);
