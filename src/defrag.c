@@ -64,6 +64,7 @@ struct vlDefrag {
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
     uint64_t pause_debt_us; /* pauses shorter than the loop's timer granularity, owed */
+    uint64_t deadline;      /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
     long decay_ms;          /* the arena's dirty decay while a run is active */
     struct event *timer;
     struct event_base *base;
@@ -73,6 +74,11 @@ struct vlDefrag {
 
 static void *defragMove(void *p, void *ctx) {
     vlDefrag *d = ctx;
+    /* Past the slice's deadline, blocks stay where they are (the pass goes on next time):
+     * one jemalloc operation can take ~250 us (an emptied slab coalesced and purged), so
+     * the deadline is also checked per move, not only per bucket, to keep a slice to one
+     * such overrun. */
+    if (d->deadline && utilMonoUs() >= d->deadline) return NULL;
     d->scanned++;
     void *n = allocMove(p, d->force || d->s->cfg.active_defrag_force_all);
     if (n) {
@@ -390,6 +396,7 @@ static void defragTimerCb(void *arg) {
     if (budget == 0) budget = 1;
     uint64_t t0 = utilMonoUs(), c0 = utilThreadCpuUs();
     uint64_t deadline = t0 + budget;
+    d->deadline = deadline;
     while (d->stage < NSTAGES) {
         if (!stages[d->stage].fn(s, d, deadline)) break;
         d->stage++;
@@ -398,6 +405,7 @@ static void defragTimerCb(void *arg) {
         if (timeUp(deadline)) break;
     }
     uint64_t used = utilMonoUs() - t0;
+    d->deadline = 0;
     /* wall time is what clients wait; CPU time is what the engine spent. On a loaded
      * machine the two differ by preemption (measured: 3-15 ms wall for 0.1-0.5 ms CPU). */
     uint64_t cpu = utilThreadCpuUs() - c0;
