@@ -368,6 +368,37 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
     }
 }
 
+start_server {tags {"defrag"} overrides {enable-debug-command yes active-defrag-force-all yes active-defrag-cycle-max 75}} {
+    test "Big keys deleted or retyped while defrag is inside them" {
+        # force-all: passes run back to back and every block moves, so the big-keys stage
+        # is resumed inside these keys across slices while they change under it
+        set v [string repeat x 50]
+        for {set round 0} {$round < 30} {incr round} {
+            r del big0 big1 big2
+            r rpush big0 {*}[lrepeat 3000 $v]
+            set h {}
+            for {set i 0} {$i < 2000} {incr i} { lappend h f$i $v }
+            r hset big1 {*}$h
+            set m {}
+            for {set i 0} {$i < 2000} {incr i} { lappend m m$i$v }
+            r sadd big2 {*}$m
+            # wait until defrag has moved on to another slice, then swap types around
+            set p0 [s defrag_total_moved]
+            wait_for_condition 200 5 {[s defrag_total_moved] > $p0} else { fail "defrag idle" }
+            r del big0
+            r set big0 now-a-string
+            r rename big1 big2
+            r lpush big1 a b c
+        }
+        assert_equal now-a-string [r get big0]
+        assert_equal 2000 [r hlen big2]
+        assert_equal {c b a} [r lrange big1 0 -1]
+        assert_equal running [s defrag_state]
+        assert {[s defrag_pass] > 0}
+        r config set active-defrag-force-all no
+    }
+}
+
 start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
     test "DEBUG DEFRAG RUN and FORCE: every block moves and the data stays" {
         r debug populate 20000 k 100
