@@ -43,7 +43,7 @@ UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
 .PHONY: all deps run test test-c test-tcl bench check-symbols clean format format-check \
         test-defrag-loop test-defrag-stress install
 
-all: deps $(SERVER) $(LIBA) $(UTIL_BINS)
+all: deps $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
 
 deps:
 	@sh deps/check.sh || sh deps/install.sh
@@ -68,6 +68,10 @@ $(LIBA): $(OBJS) $(VARSTAMP)
 	ld -r -o $(OBJDIR)/valkeylite.o $(OBJS)
 	objcopy -w --keep-global-symbol='vl*' $(OBJDIR)/valkeylite.o
 	rm -f $@ && ar rcs $@ $(OBJDIR)/valkeylite.o
+
+PREFIX ?= /usr/local
+src/valkey-lite.pc: src/valkey-lite.pc.in Makefile
+	sed 's|@PREFIX@|$(PREFIX)|' $< > $@
 
 check-symbols: $(LIBA)
 	@bad=$$(nm -g --defined-only $(LIBA) | awk 'NF==3{print $$3}' | grep -v '^vl' || true); \
@@ -114,7 +118,6 @@ format:
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h
 
-PREFIX ?= /usr/local
 install: $(LIBA)
 	install -d $(PREFIX)/include $(PREFIX)/lib/pkgconfig
 	install -m 644 src/valkey-lite.h $(PREFIX)/include/
@@ -122,6 +125,6 @@ install: $(LIBA)
 	sed 's|@PREFIX@|$(PREFIX)|' src/valkey-lite.pc.in > $(PREFIX)/lib/pkgconfig/valkey-lite.pc
 
 clean:
-	rm -rf src/.build tests/c/.build $(SERVER) $(LIBA) $(UTIL_BINS)
+	rm -rf src/.build tests/c/.build $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
 
 -include $(wildcard $(OBJDIR)/*.d)

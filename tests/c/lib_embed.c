@@ -219,11 +219,52 @@ static void testInProcessPubsub(void) {
     vlServerFree(s);
 }
 
+/* vlServerRun: the server's own base until SHUTDOWN; a client in a child process asks for it
+ * once the port answers (bounded retries). The data is still there afterwards. */
+static void testRunUntilShutdown(void) {
+    char err[256], conf[128];
+    int port = freePort();
+    snprintf(conf, sizeof conf, "port %d\nbind 127.0.0.1\n", port);
+    vlServer *s = vlServerNew(conf, err, sizeof err);
+    CHECK(s != NULL);
+    if (!s) return;
+    int logs = 0;
+    vlSetLogHandler(s, quietLog, &logs);
+    CHECK(callIs(s, "OK", "SET", "before", "run"));
+    pid_t pid = fork();
+    if (pid == 0) {
+        for (int i = 0; i < 500; i++) {
+            redisContext *rc = redisConnect("127.0.0.1", port);
+            if (rc && !rc->err) {
+                redisReply *rr = redisCommand(rc, "SET during run");
+                int ok = rr && rr->type == REDIS_REPLY_STATUS;
+                if (rr) freeReplyObject(rr);
+                rr = redisCommand(rc, "SHUTDOWN NOSAVE");
+                if (rr) freeReplyObject(rr);
+                redisFree(rc);
+                _exit(ok ? 0 : 1);
+            }
+            if (rc) redisFree(rc);
+            usleep(20000);
+        }
+        _exit(2);
+    }
+    CHECK_EQ(vlServerRun(s), 0);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(callIs(s, "run", "GET", "before", NULL));
+    CHECK(callIs(s, "run", "GET", "during", NULL));
+    CHECK(logs > 0);
+    vlServerFree(s);
+}
+
 int main(void) {
     RUN(testNewErrors);
     RUN(testTwoServersAndTcp);
     RUN(testManyCallsBetweenIterations);
     RUN(testAttachStopAttach);
     RUN(testInProcessPubsub);
+    RUN(testRunUntilShutdown);
     CTEST_END();
 }
