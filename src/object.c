@@ -288,3 +288,49 @@ void objDigest(const vlObj *o, unsigned char d[20]) {
     default: break;
     }
 }
+
+/* ------------------------------------------------------------------- defrag */
+
+typedef struct defragCtx {
+    void *(*move)(void *p, void *ctx);
+    void *ctx;
+} defragCtx;
+
+static dictLink *defragEntry(dictLink *e, void *ctx) {
+    defragCtx *dc = ctx;
+    return dc->move(e, dc->ctx);
+}
+
+static void *defragTable(void *t, void *ctx) {
+    defragCtx *dc = ctx;
+    return dc->move(t, dc->ctx);
+}
+
+/* The walk hashes and sets share: a compact value is one block; a dict moves its struct at
+ * cursor 0 (it holds no pointer to itself, so a byte copy is a valid dict), then its tables
+ * and entries through dictDefragStep, max_steps buckets per call. */
+int objDefragDictValueStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
+                           void *ctx) {
+    if (o->enc != OBJ_ENC_HT) {
+        void *n = move(objPtr(o), ctx);
+        if (n) objSetPtr(o, n);
+        *cursor = 0;
+        return 0;
+    }
+    dict *d = objPtr(o);
+    if (*cursor == 0) {
+        dict *nd = move(d, ctx);
+        if (nd) {
+            d = nd;
+            objSetPtr(o, d);
+        }
+    }
+    defragCtx dc = {move, ctx};
+    unsigned long cur = *cursor;
+    size_t steps = max_steps ? max_steps : 1;
+    do {
+        cur = dictDefragStep(d, cur, defragEntry, cur == 0 ? defragTable : NULL, &dc);
+    } while (cur != 0 && --steps > 0);
+    *cursor = cur;
+    return cur != 0;
+}

@@ -704,6 +704,9 @@ typedef void *vlMoveFn(void *p, void *ctx);
  * tables, or the compact buffer) and store the new pointer in o (objSetPtr). */
 int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
 int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
+/* object.c: the dict-or-compact walk both of them are */
+int objDefragDictValueStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
+                           void *ctx);
 size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget, vlMoveFn *move,
                         void *ctx);
 int pubsubClientDefrag(vlClient *c, unsigned long *cursor, size_t budget, vlMoveFn *move,

@@ -392,46 +392,9 @@ void setValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
     setIterRelease(&it);
 }
 
-typedef struct defragCtx {
-    void *(*move)(void *p, void *ctx);
-    void *ctx;
-} defragCtx;
-
-static dictLink *defragEntry(dictLink *e, void *ctx) {
-    defragCtx *dc = ctx;
-    return dc->move(e, dc->ctx);
-}
-
-static void *defragTable(void *t, void *ctx) {
-    defragCtx *dc = ctx;
-    return dc->move(t, dc->ctx);
-}
-
 int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
                   void *(*move)(void *p, void *ctx), void *ctx) {
-    if (o->enc != OBJ_ENC_HT) {
-        void *n = move(objPtr(o), ctx);
-        if (n) objSetPtr(o, n);
-        *cursor = 0;
-        return 0;
-    }
-    dict *d = objPtr(o);
-    if (*cursor == 0) {
-        /* The dict struct holds no pointer to itself, so a byte copy is a valid dict. */
-        dict *nd = move(d, ctx);
-        if (nd) {
-            d = nd;
-            objSetPtr(o, d);
-        }
-    }
-    defragCtx dc = {move, ctx};
-    unsigned long cur = *cursor;
-    size_t steps = max_steps ? max_steps : 1;
-    do {
-        cur = dictDefragStep(d, cur, defragEntry, cur == 0 ? defragTable : NULL, &dc);
-    } while (cur != 0 && --steps > 0);
-    *cursor = cur;
-    return cur != 0;
+    return objDefragDictValueStep(o, cursor, max_steps, move, ctx);
 }
 
 /* ------------------------------------------------------------------------------------------ */
