@@ -34,7 +34,7 @@ struct vlHeap {
     unsigned tcache;
     int flags;      /* MALLOCX_ARENA | MALLOCX_TCACHE, 0 under libc */
     int free_flags; /* MALLOCX_TCACHE */
-    size_t used; /* usable bytes of live blocks */
+    size_t used;    /* usable bytes of live blocks */
 };
 
 static _Thread_local vlHeap *cur_heap;
@@ -79,8 +79,8 @@ void *vlRealloc(void *ptr, size_t size) {
     if (!ptr) return vlMalloc(size);
     failHook(size);
     size_t old = sallocx(ptr, 0);
-    void *p = cur_heap ? rallocx(ptr, size ? size : 1, cur_heap->flags)
-                       : realloc(ptr, size ? size : 1);
+    void *p =
+        cur_heap ? rallocx(ptr, size ? size : 1, cur_heap->flags) : realloc(ptr, size ? size : 1);
     if (!p) allocOom(size);
     size_t *u = usedCounter();
     *u = *u - old + sallocx(p, 0);

@@ -25,13 +25,13 @@ void *vlMalloc(size_t size);
 void *vlCalloc(size_t size);
 void *vlRealloc(void *ptr, size_t size);
 void vlFree(void *ptr);
-size_t vlAllocSize(const void *ptr); /* usable size of a live block */
-char *vlStrdup(const char *s);       /* owned copy of a C string */
+size_t vlAllocSize(const void *ptr);       /* usable size of a live block */
+char *vlStrdup(const char *s);             /* owned copy of a C string */
 void *vlMemdup(const void *p, size_t len); /* owned copy of len bytes */
 
 /* Heaps. allocHeapCreate returns NULL with a reason in err when no arena can be made. */
 vlHeap *allocHeapCreate(char *err, size_t errlen);
-void allocHeapDestroy(vlHeap *h); /* the heap must be empty of live blocks the caller needs */
+void allocHeapDestroy(vlHeap *h);  /* the heap must be empty of live blocks the caller needs */
 vlHeap *allocHeapEnter(vlHeap *h); /* make h current; returns the previous current heap */
 void allocHeapLeave(vlHeap *prev); /* restore what allocHeapEnter returned */
 vlHeap *allocHeapCurrent(void);
@@ -58,8 +58,8 @@ typedef struct allocStats {
 void allocGetStats(const vlHeap *h, allocStats *st);
 void allocPurge(vlHeap *h); /* flush the thread cache, return dirty pages to the OS */
 void allocSetDirtyDecay(vlHeap *h, long ms); /* 0: purge as slabs empty; -1: default */
-void allocDecayTick(vlHeap *h); /* purge what the decay curve says is due now */
-const char *allocName(void); /* "jemalloc-5.3.0" or "libc" */
+void allocDecayTick(vlHeap *h);              /* purge what the decay curve says is due now */
+const char *allocName(void);                 /* "jemalloc-5.3.0" or "libc" */
 
 /* mallctl access for DEBUG MALLCTL / MALLCTL-STR (-1: no such control or not writable),
  * and MEMORY MALLOC-STATS. */

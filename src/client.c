@@ -140,10 +140,10 @@ static int replyAllowed(vlClient *c) {
     return !(c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP));
 }
 
-#define PREP(c)                                                                              \
-    do {                                                                                     \
-        if (!replyAllowed(c)) return;                                                        \
-        clientMarkPending(c);                                                                \
+#define PREP(c)                       \
+    do {                              \
+        if (!replyAllowed(c)) return; \
+        clientMarkPending(c);         \
     } while (0)
 
 void addReplyRaw(vlClient *c, const void *p, size_t len) {
@@ -363,8 +363,8 @@ int getRangeLongOrReply(vlClient *c, const protoArg *a, long long min, long long
         if (msg) {
             addReplyError(c, msg);
         } else {
-            addReplyErrorFormat(c, "ERR value is out of range, must be between %lld and %lld",
-                                min, max);
+            addReplyErrorFormat(c, "ERR value is out of range, must be between %lld and %lld", min,
+                                max);
         }
         return VL_ERR;
     }
@@ -440,8 +440,8 @@ void clientInfoString(vlClient *c, vstr **out) {
                "multi-mem=0 rbs=%zu rbp=%zu obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s "
                "user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
-               (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000,
-               flags, c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
+               (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000, flags,
+               c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
                pubsubClientCount(c, 2), c->qlen - c->qpos, c->qcap - c->qlen,
                (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, clientOutputBytes(c),
                c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,

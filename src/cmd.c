@@ -245,7 +245,7 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     vlClient *prev = s->current_client;
     s->current_client = c;
     c->cmd = cmd;
-    c->lastcmd = cmd; /* CLIENT INFO run by this very command shows it, as in Redis */
+    c->lastcmd = cmd;             /* CLIENT INFO run by this very command shows it, as in Redis */
     uint64_t t0 = s->now_mono_us; /* set by cmdProcess or the previous command's end */
     cmd->proc(c);
     uint64_t end = utilMonoUs();
@@ -259,10 +259,11 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     s->stats.numcommands++;
     c->lastcmd = cmd;
     c->cmd = NULL;
-    if (s->cfg.slowlog_log_slower_than >= 0 &&
-        (long long)dur >= s->cfg.slowlog_log_slower_than && !(c->flags & CLIENT_BLOCKED))
+    if (s->cfg.slowlog_log_slower_than >= 0 && (long long)dur >= s->cfg.slowlog_log_slower_than &&
+        !(c->flags & CLIENT_BLOCKED))
         slowlogPush(s, c, (long long)dur);
-    if (s->cfg.latency_monitor_threshold && (long long)(dur / 1000) >= s->cfg.latency_monitor_threshold)
+    if (s->cfg.latency_monitor_threshold &&
+        (long long)(dur / 1000) >= s->cfg.latency_monitor_threshold)
         latencyAddSample(s, "command", (long long)(dur / 1000));
 }
 

@@ -167,8 +167,8 @@ static void qbufReserve(vlClient *c, size_t need) {
 void connProcessInput(vlClient *c) {
     vlServer *s = c->srv;
     while (c->qpos < c->qlen) {
-        if (c->flags & (CLIENT_BLOCKED | CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY |
-                        CLIENT_PAUSED))
+        if (c->flags &
+            (CLIENT_BLOCKED | CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY | CLIENT_PAUSED))
             break;
         proto *p = &c->proto;
         int r = protoParse(p, c->qbuf + c->qpos, c->qlen - c->qpos);
@@ -232,7 +232,8 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     s->stats.net_input_bytes += n;
     s->stats.total_reads_processed++;
     if ((long long)(c->qlen - c->qpos) > s->cfg.client_query_buffer_limit) {
-        serverLog(s, LL_WARNING, "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+        serverLog(s, LL_WARNING,
+                  "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
                   (unsigned long long)c->id, c->addr, c->qlen - c->qpos);
         s->stats.client_qbuf_limit_disconnections++;
         clientFree(c);

@@ -279,16 +279,23 @@ typedef struct debugSub {
 } debugSub;
 
 static const debugSub debugSubs[] = {
-    {"help", 2, 2, debugHelp},         {"sleep", 3, 3, debugSleep},
-    {"populate", 3, 5, debugPopulate}, {"set-active-expire", 3, 3, debugSetActiveExpire},
-    {"mallctl", 3, 4, debugMallctl},   {"mallctl-str", 3, 4, debugMallctlStr},
-    {"digest", 2, 2, debugDigest},     {"digest-value", 2, -1, debugDigestValue},
-    {"object", 3, 3, debugObject},     {"log", 3, 3, debugLog},
-    {"error", 3, 3, debugError},       {"change-repl-id", 2, 2, debugChangeReplId},
+    {"help", 2, 2, debugHelp},
+    {"sleep", 3, 3, debugSleep},
+    {"populate", 3, 5, debugPopulate},
+    {"set-active-expire", 3, 3, debugSetActiveExpire},
+    {"mallctl", 3, 4, debugMallctl},
+    {"mallctl-str", 3, 4, debugMallctlStr},
+    {"digest", 2, 2, debugDigest},
+    {"digest-value", 2, -1, debugDigestValue},
+    {"object", 3, 3, debugObject},
+    {"log", 3, 3, debugLog},
+    {"error", 3, 3, debugError},
+    {"change-repl-id", 2, 2, debugChangeReplId},
     {"defrag", 2, -1, debugDefrag}, /* defrag.c parses the rest */
     /* List introspection (DEBUG LISTPACK <key>, DEBUG QUICKLIST <key>) belongs to t_list.c:
      * when it exports a describer, add its entries here. */
-    {"listpack", 3, 3, listDebugCommand}, {"quicklist", 3, 3, listDebugCommand},
+    {"listpack", 3, 3, listDebugCommand},
+    {"quicklist", 3, 3, listDebugCommand},
 };
 
 static const char *const debugHelpLines[] = {

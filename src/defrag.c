@@ -30,9 +30,9 @@
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000
-#define DEFRAG_INLINE_MAX 32  /* values up to this many chunks/entries are walked inline */
-#define DEFRAG_TIME_CHECK 1   /* buckets between clock reads: a move can cost ~11 us */
-#define DEFRAG_BIG_STEP 32    /* chunks or entries per big-key step */
+#define DEFRAG_INLINE_MAX 32 /* values up to this many chunks/entries are walked inline */
+#define DEFRAG_TIME_CHECK 1  /* buckets between clock reads: a move can cost ~11 us */
+#define DEFRAG_BIG_STEP 32   /* chunks or entries per big-key step */
 
 typedef struct vlDefrag vlDefrag;
 typedef int defragStageFn(vlServer *s, vlDefrag *d, uint64_t deadline);
@@ -50,12 +50,12 @@ struct vlDefrag {
     size_t big_pos;
     unsigned long big_cursor;
     int big_started;
-    uint64_t client_cursor; /* last client id fully visited */
+    uint64_t client_cursor;   /* last client id fully visited */
     unsigned long sub_cursor; /* inside the next client's subscriptions */
     int client_started;       /* its buffers were already moved this pass */
     /* this pass and totals */
     long long pass;
-    long long scanned, moved, bytes;            /* current pass */
+    long long scanned, moved, bytes;                /* current pass */
     long long last_scanned, last_moved, last_bytes; /* last finished pass */
     long long total_moved, total_bytes;
     int key_touched; /* a block of the current key moved */
@@ -199,8 +199,8 @@ static int stageDbDict(vlServer *s, vlDefrag *d, uint64_t deadline, int expires)
         }
         int n = 0;
         do {
-            d->cursor = dictDefragStep(dt, d->cursor, expires ? moveEntry : moveKeyEntry,
-                                       moveTableKc, &kc);
+            d->cursor =
+                dictDefragStep(dt, d->cursor, expires ? moveEntry : moveKeyEntry, moveTableKc, &kc);
             if (++n % DEFRAG_TIME_CHECK == 0 && d->cursor && timeUp(deadline)) return 0;
         } while (d->cursor);
     }
@@ -232,9 +232,15 @@ static int stageBigKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
             }
             do {
                 switch (o->type) {
-                case OBJ_LIST: more = plistDefragStep(objPtr(o), DEFRAG_BIG_STEP, defragMove, d); break;
-                case OBJ_HASH: more = hashDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d); break;
-                case OBJ_SET: more = setDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d); break;
+                case OBJ_LIST:
+                    more = plistDefragStep(objPtr(o), DEFRAG_BIG_STEP, defragMove, d);
+                    break;
+                case OBJ_HASH:
+                    more = hashDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d);
+                    break;
+                case OBJ_SET:
+                    more = setDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d);
+                    break;
                 default: more = 0; break; /* retyped to a string meanwhile: nothing big left */
                 }
             } while (more && !timeUp(deadline));
@@ -307,8 +313,8 @@ typedef struct defragStage {
 } defragStage;
 
 static const defragStage stages[] = {
-    {"keys", stageKeys},       {"expires", stageExpires}, {"bigkeys", stageBigKeys},
-    {"pubsub", stagePubsub},   {"clients", stageClients}, {"lazyfree", stageLazyfree},
+    {"keys", stageKeys},     {"expires", stageExpires}, {"bigkeys", stageBigKeys},
+    {"pubsub", stagePubsub}, {"clients", stageClients}, {"lazyfree", stageLazyfree},
 };
 #define NSTAGES (sizeof(stages) / sizeof(stages[0]))
 
@@ -364,7 +370,7 @@ static void endPass(vlDefrag *d) {
     if (s->cfg.active_defrag_force_all) {
         /* test mode: pass after pass, every block moves, until the mode is turned off */
     } else if (pct <= s->cfg.active_defrag_threshold_lower ||
-        d->frag_bytes_end <= s->cfg.active_defrag_ignore_bytes)
+               d->frag_bytes_end <= s->cfg.active_defrag_ignore_bytes)
         stopRun(d, "fragmentation under the thresholds");
     else if (d->moved * 100 < d->scanned || d->moved < 16)
         stopRun(d, "last pass moved almost nothing");
@@ -414,7 +420,8 @@ static void defragTimerCb(void *arg) {
     if (used > d->longest_slice_us) d->longest_slice_us = used;
     d->run_time_us += used;
     s->stats.active_defrag_time_us += (long long)used;
-    if (s->cfg.latency_monitor_threshold && (long long)(used / 1000) >= s->cfg.latency_monitor_threshold)
+    if (s->cfg.latency_monitor_threshold &&
+        (long long)(used / 1000) >= s->cfg.latency_monitor_threshold)
         latencyAddSample(s, "active-defrag-cycle", (long long)(used / 1000));
     if (d->stage >= NSTAGES) endPass(d);
     if (!d->running) return;
@@ -468,7 +475,8 @@ void defragCron(vlServer *s) {
         d->run_start_us = utilMonoUs();
         d->run_time_us = 0;
         resetPass(d);
-        serverLog(s, LL_VERBOSE, "Starting active defrag, frag=%.0f%%, frag_bytes=%lld", pct, bytes);
+        serverLog(s, LL_VERBOSE, "Starting active defrag, frag=%.0f%%, frag_bytes=%lld", pct,
+                  bytes);
         d->effort = effortFor(s, ratio);
         d->pause_debt_us = 0;
         allocSetDirtyDecay(s->heap, d->decay_ms);
@@ -512,27 +520,26 @@ void defragInfo(vlServer *s, vstr **out) {
     const char *stage = d->running && d->stage < NSTAGES ? stages[d->stage].name : "none";
     size_t bigleft = 0;
     if (d->bigkeys && d->big_pos < d->bigkeys->len) bigleft = d->bigkeys->len - d->big_pos;
-    vstrCatFmt(out,
-               "defrag_state:%s\r\ndefrag_effort:%d\r\ndefrag_force:%d\r\ndefrag_stage:%s\r\n"
-               "defrag_stage_db:%d\r\ndefrag_stage_cursor:%lu\r\ndefrag_bigkeys_pending_bytes:%zu\r\n"
-               "defrag_pass:%lld\r\ndefrag_pass_scanned:%lld\r\ndefrag_pass_moved:%lld\r\n"
-               "defrag_pass_bytes_moved:%lld\r\ndefrag_last_pass_scanned:%lld\r\n"
-               "defrag_last_pass_moved:%lld\r\ndefrag_last_pass_bytes_moved:%lld\r\n"
-               "defrag_total_moved:%lld\r\ndefrag_total_bytes_moved:%lld\r\n"
-               "defrag_run_time_us:%llu\r\ndefrag_longest_slice_us:%llu\r\n"
-               "defrag_longest_slice_cpu_us:%llu\r\n"
-               "defrag_last_slice_us:%llu\r\n"
-               "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
-               "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
-               "defrag_last_stop_reason:%s\r\n",
-               d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage,
-               d->db, d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes,
-               d->last_scanned, d->last_moved, d->last_bytes, d->total_moved, d->total_bytes,
-               (unsigned long long)d->run_time_us, (unsigned long long)d->longest_slice_us,
-               (unsigned long long)d->longest_slice_cpu_us,
-               (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end,
-               d->frag_bytes_start, d->frag_bytes_end,
-               d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
+    vstrCatFmt(
+        out,
+        "defrag_state:%s\r\ndefrag_effort:%d\r\ndefrag_force:%d\r\ndefrag_stage:%s\r\n"
+        "defrag_stage_db:%d\r\ndefrag_stage_cursor:%lu\r\ndefrag_bigkeys_pending_bytes:%zu\r\n"
+        "defrag_pass:%lld\r\ndefrag_pass_scanned:%lld\r\ndefrag_pass_moved:%lld\r\n"
+        "defrag_pass_bytes_moved:%lld\r\ndefrag_last_pass_scanned:%lld\r\n"
+        "defrag_last_pass_moved:%lld\r\ndefrag_last_pass_bytes_moved:%lld\r\n"
+        "defrag_total_moved:%lld\r\ndefrag_total_bytes_moved:%lld\r\n"
+        "defrag_run_time_us:%llu\r\ndefrag_longest_slice_us:%llu\r\n"
+        "defrag_longest_slice_cpu_us:%llu\r\n"
+        "defrag_last_slice_us:%llu\r\n"
+        "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
+        "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
+        "defrag_last_stop_reason:%s\r\n",
+        d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage, d->db,
+        d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->last_scanned, d->last_moved,
+        d->last_bytes, d->total_moved, d->total_bytes, (unsigned long long)d->run_time_us,
+        (unsigned long long)d->longest_slice_us, (unsigned long long)d->longest_slice_cpu_us,
+        (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end, d->frag_bytes_start,
+        d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
 }
 
 /* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block, its
@@ -615,10 +622,12 @@ void defragCommand(vlClient *c) {
         addReplyArrayLen(c, 5);
         addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");
         addReplyStatus(c, "DEBUG DEFRAG FORCE yes|no -- move every block regardless of the hint");
-        addReplyStatus(c, "DEBUG DEFRAG MARGIN pct -- hint: move up to pct% of the bin average use");
+        addReplyStatus(c,
+                       "DEBUG DEFRAG MARGIN pct -- hint: move up to pct% of the bin average use");
         addReplyStatus(c, "DEBUG DEFRAG BLOCKS key -- [size, regions/slab, slab bytes] per block");
         addReplyStatus(c, "DEBUG DEFRAG HELP");
     } else {
-        addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try DEBUG DEFRAG HELP.");
+        addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try "
+                         "DEBUG DEFRAG HELP.");
     }
 }

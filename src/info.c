@@ -224,8 +224,7 @@ void infoMemoryFigures(vlServer *s, vstr **out) {
                m.used, used_h, m.rss, rss_h, m.peak, peak_h, ratio(m.used, m.peak) * 100,
                m.overhead, m.startup, m.dataset, net ? ratio(m.dataset, net) * 100 : 0,
                a->allocated, a->active, a->resident, a->dirty, a->muzzy, a->small_allocated,
-               m.total_system, sys_h,
-               s->cfg.maxmemory, max_h, policyName(s->cfg.maxmemory_policy));
+               m.total_system, sys_h, s->cfg.maxmemory, max_h, policyName(s->cfg.maxmemory_policy));
     vstrCatFmt(out,
                "allocator_frag_ratio:%.2f\r\n"
                "allocator_frag_bytes:%lld\r\n"

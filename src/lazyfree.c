@@ -19,7 +19,7 @@
 
 typedef struct lfItem {
     struct lfItem *next;
-    vlObj *obj;  /* a value to free, or NULL */
+    vlObj *obj;     /* a value to free, or NULL */
     dict *dicts[2]; /* a flushed db's keys and expires */
     unsigned long cursor;
     int purge_after;
@@ -138,7 +138,8 @@ static int stepObj(vlServer *s, lfItem *it, uint64_t deadline) {
     vlObj *o = it->obj;
     if (o->type == OBJ_LIST) {
         plist *pl = objPtr(o);
-        while (plistLen(pl) > 0 && utilMonoUs() < deadline) plistDelRange(pl, 0, LAZYFREE_LIST_STEP);
+        while (plistLen(pl) > 0 && utilMonoUs() < deadline)
+            plistDelRange(pl, 0, LAZYFREE_LIST_STEP);
         if (plistLen(pl) > 0) return 0;
     } else if ((o->type == OBJ_HASH || o->type == OBJ_SET) && o->enc == OBJ_ENC_HT) {
         dict *d = objPtr(o);

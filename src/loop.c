@@ -28,8 +28,8 @@
 
 #include "server.h"
 
-static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-                     int socklen, void *arg) {
+static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen,
+                     void *arg) {
     vlServer *s = arg;
     VL_UNUSED(l);
     vlHeap *prev = allocHeapEnter(s->heap);
@@ -81,8 +81,8 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
     if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
     if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, s->cfg.tcp_backlog) < 0) {
         int e = errno;
-        snprintf(err, errlen, "Could not create server TCP listening socket %s:%d: %s", addr,
-                 port, strerror(e));
+        snprintf(err, errlen, "Could not create server TCP listening socket %s:%d: %s", addr, port,
+                 strerror(e));
         close(fd);
         freeaddrinfo(res);
         return -e;
@@ -96,7 +96,8 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
         else
             *bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     }
-    struct evconnlistener *l = evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    struct evconnlistener *l =
+        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
     if (!l) {
         snprintf(err, errlen, "evconnlistener_new failed");
         close(fd);
@@ -128,7 +129,8 @@ static int listenUnix(vlServer *s, char *err, size_t errlen) {
         return -1;
     }
     if (s->cfg.unixsocketperm) chmod(path, (mode_t)s->cfg.unixsocketperm);
-    struct evconnlistener *l = evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+    struct evconnlistener *l =
+        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
     if (!l) {
         close(fd);
         snprintf(err, errlen, "evconnlistener_new failed");
@@ -162,8 +164,8 @@ static int openListeners(vlServer *s, char *err, size_t errlen) {
                 bound_any = 1;
                 continue;
             }
-            if (optional && (rc == -EADDRNOTAVAIL || rc == -EAFNOSUPPORT || rc == -EPROTONOSUPPORT ||
-                             rc == -EINVAL)) {
+            if (optional && (rc == -EADDRNOTAVAIL || rc == -EAFNOSUPPORT ||
+                             rc == -EPROTONOSUPPORT || rc == -EINVAL)) {
                 serverLog(s, LL_NOTICE, "Skipping optional bind address %s: %s", a, e);
                 continue;
             }
@@ -291,7 +293,8 @@ void loopTimerFree(struct event *ev) {
 static void signalCb(evutil_socket_t sig, short what, void *arg) {
     vlServer *s = arg;
     VL_UNUSED(what);
-    serverLog(s, LL_WARNING, "Received %s scheduling shutdown...", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    serverLog(s, LL_WARNING, "Received %s scheduling shutdown...",
+              sig == SIGINT ? "SIGINT" : "SIGTERM");
     s->shutdown_asap = 1;
     event_base_loopbreak(s->base);
 }

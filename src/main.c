@@ -12,15 +12,14 @@
 #include "server.h"
 
 static void usage(void) {
-    fprintf(stderr,
-            "Usage: ./valkey-lite-server [/path/to/valkey-lite.conf] [options]\n"
-            "       ./valkey-lite-server -v or --version\n"
-            "       ./valkey-lite-server -h or --help\n\n"
-            "Examples:\n"
-            "       ./valkey-lite-server (run the server with default config)\n"
-            "       ./valkey-lite-server valkey-lite.conf\n"
-            "       ./valkey-lite-server --port 7777\n"
-            "       ./valkey-lite-server valkey-lite.conf --loglevel verbose\n");
+    fprintf(stderr, "Usage: ./valkey-lite-server [/path/to/valkey-lite.conf] [options]\n"
+                    "       ./valkey-lite-server -v or --version\n"
+                    "       ./valkey-lite-server -h or --help\n\n"
+                    "Examples:\n"
+                    "       ./valkey-lite-server (run the server with default config)\n"
+                    "       ./valkey-lite-server valkey-lite.conf\n"
+                    "       ./valkey-lite-server --port 7777\n"
+                    "       ./valkey-lite-server valkey-lite.conf --loglevel verbose\n");
 }
 
 /* Quote an argument so that protoSplitArgs gives it back unchanged. */
@@ -87,7 +86,8 @@ int main(int argc, char **argv) {
             vstrCat(&opts, " ", 1);
             catQuoted(&opts, argv[i]);
         } else {
-            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\nUnexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\nUnexpected argument '%s'\n",
+                    argv[i]);
             return 1;
         }
     }
@@ -106,8 +106,9 @@ int main(int argc, char **argv) {
     serverLog(s, LL_NOTICE, "oO0OoO0OoO0Oo valkey-lite is starting oO0OoO0OoO0Oo");
     serverLog(s, LL_NOTICE, "valkey-lite version=%s, bits=%d, pid=%d, just started", VL_VERSION,
               (int)(sizeof(long) * 8), (int)getpid());
-    serverLog(s, LL_NOTICE, s->configfile ? "Configuration loaded"
-                                          : "No config file specified, using the default config.");
+    serverLog(s, LL_NOTICE,
+              s->configfile ? "Configuration loaded"
+                            : "No config file specified, using the default config.");
     struct event_base *base = loopNewBase();
     if (!base) {
         serverLog(s, LL_WARNING, "Failed creating the event loop");

@@ -116,9 +116,7 @@ void objSetPtr(vlObj *o, void *ptr) {
 const char *objStrVal(const vlObj *o, char *buf, size_t *len) {
     const unsigned char *vp = valPtr(o);
     switch (o->enc) {
-    case OBJ_ENC_EMBSTR:
-        vp = lenDecode(vp, len);
-        return (const char *)vp;
+    case OBJ_ENC_EMBSTR: vp = lenDecode(vp, len); return (const char *)vp;
     case OBJ_ENC_INT: {
         long long v;
         memcpy(&v, vp, sizeof(v));

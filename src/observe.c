@@ -199,7 +199,6 @@ static const char *latencyHelp[] = {
     NULL,
 };
 
-
 void slowlogCommand(vlClient *c) {
     vlServer *s = c->srv;
     struct vlSlowlog *sl = s->slowlog;

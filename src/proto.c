@@ -131,9 +131,11 @@ long protoSplitArgs(const char *line, size_t len, char *out, protoSpan *spans, s
                     break;
                 }
                 switch (line[i]) {
-                case ' ': case '\n': case '\r': case '\t': case '\0':
-                    done = 1;
-                    break;
+                case ' ':
+                case '\n':
+                case '\r':
+                case '\t':
+                case '\0': done = 1; break;
                 case '"': inq = 1; break;
                 case '\'': insq = 1; break;
                 default: out[o++] = line[i]; break;
@@ -232,7 +234,8 @@ static int parseMultibulk(proto *p, const char *buf, size_t len) {
             if (r <= 0) return r < 0 ? PROTO_ERROR : PROTO_NEED_MORE;
             if (p->unauth && ll > PROTO_UNAUTH_MAX_BULK)
                 return protoFail(p, "Protocol error: unauthenticated bulk length");
-            if (ll < 0 || ll > p->max_bulk) return protoFail(p, "Protocol error: invalid bulk length");
+            if (ll < 0 || ll > p->max_bulk)
+                return protoFail(p, "Protocol error: invalid bulk length");
             p->pos += hl;
             p->bulk_len = ll;
         }

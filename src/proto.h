@@ -32,12 +32,12 @@ typedef struct proto {
     long long bulk_len; /* -1: next is a '$' header */
     size_t pos;         /* bytes of the command parsed so far */
     size_t argc, spancap, argvcap;
-    protoSpan *spans;   /* multibulk arguments as offsets (valid across buffer moves) */
-    protoArg *argv;     /* built when the command is complete */
-    char *inl;          /* unescaped inline arguments */
+    protoSpan *spans; /* multibulk arguments as offsets (valid across buffer moves) */
+    protoArg *argv;   /* built when the command is complete */
+    char *inl;        /* unescaped inline arguments */
     size_t inlcap;
-    size_t consumed;    /* after PROTO_DONE: bytes the command took */
-    const char *err;    /* sticky: "Protocol error: ..." */
+    size_t consumed; /* after PROTO_DONE: bytes the command took */
+    const char *err; /* sticky: "Protocol error: ..." */
 } proto;
 
 void protoInit(proto *p, long long max_bulk);

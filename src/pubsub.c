@@ -99,7 +99,7 @@ static const dictType subType = {subKey, subHash, NULL, NULL};
 
 static const char *const subscribeName[PS_KINDS] = {"subscribe", "psubscribe", "ssubscribe"};
 static const char *const unsubscribeName[PS_KINDS] = {"unsubscribe", "punsubscribe",
-                                                       "sunsubscribe"};
+                                                      "sunsubscribe"};
 
 /* ------------------------------------------------------------------- tracked allocation */
 
@@ -370,8 +370,8 @@ static size_t unsubscribeAll(vlClient *c, int kind, int reply) {
             /* the iterator allows unlinking the entry it just returned; no shrink under it */
             dictUnlink(*set, nm->name, nm->len);
             if (ps) registryRemove(ps, kind, c, nm->name, nm->len);
-            if (reply) replySubscription(c, unsubscribeName[kind], nm->name, nm->len,
-                                         replyCount(c, kind));
+            if (reply)
+                replySubscription(c, unsubscribeName[kind], nm->name, nm->len, replyCount(c, kind));
             if (ps)
                 trackFree(ps, nm);
             else
@@ -456,8 +456,8 @@ typedef struct psMessage {
 
 static void deliver(vlClient *c, const psMessage *m) {
     if (c->flags & CLIENT_FAKE) {
-        if (c->push_cb) apiDeliverPush(c, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg,
-                                       m->mlen);
+        if (c->push_cb)
+            apiDeliverPush(c, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg, m->mlen);
         return;
     }
     addReplyPushLen(c, m->pat ? 4 : 3);
@@ -667,8 +667,8 @@ static const struct {
     vlCommandProc *proc;
     int arity;
 } psSubcommands[] = {
-    {"channels", psChannels, -2},      {"numpat", psNumpat, 2},
-    {"numsub", psNumsub, -2},          {"shardchannels", psShardChannels, -2},
+    {"channels", psChannels, -2},       {"numpat", psNumpat, 2},
+    {"numsub", psNumsub, -2},           {"shardchannels", psShardChannels, -2},
     {"shardnumsub", psShardNumsub, -2}, {"help", psHelp, 2},
 };
 
@@ -836,9 +836,9 @@ static const struct {
     char ch;
     int flag;
 } notifyLetters[] = {
-    {'g', NOTIFY_GENERIC}, {'$', NOTIFY_STRING},  {'l', NOTIFY_LIST},    {'s', NOTIFY_SET},
-    {'h', NOTIFY_HASH},    {'z', NOTIFY_ZSET},    {'x', NOTIFY_EXPIRED}, {'e', NOTIFY_EVICTED},
-    {'t', NOTIFY_STREAM},  {'d', NOTIFY_MODULE},  {'n', NOTIFY_NEW},     {'K', NOTIFY_KEYSPACE},
+    {'g', NOTIFY_GENERIC},  {'$', NOTIFY_STRING},   {'l', NOTIFY_LIST},    {'s', NOTIFY_SET},
+    {'h', NOTIFY_HASH},     {'z', NOTIFY_ZSET},     {'x', NOTIFY_EXPIRED}, {'e', NOTIFY_EVICTED},
+    {'t', NOTIFY_STREAM},   {'d', NOTIFY_MODULE},   {'n', NOTIFY_NEW},     {'K', NOTIFY_KEYSPACE},
     {'E', NOTIFY_KEYEVENT}, {'m', NOTIFY_KEY_MISS},
 };
 
@@ -893,8 +893,7 @@ void notifyKeyspaceEvent(vlServer *s, int type, const char *event, const void *k
     int flags = s->cfg.notify_keyspace_events;
     if (vlLikely(!(flags & type))) return;
     struct vlPubsub *ps = s->pubsub;
-    if (!ps || (dictSize(ps->reg[PS_CHANNELS]) == 0 && dictSize(ps->reg[PS_PATTERNS]) == 0))
-        return;
+    if (!ps || (dictSize(ps->reg[PS_CHANNELS]) == 0 && dictSize(ps->reg[PS_PATTERNS]) == 0)) return;
     char prefix[64];
     size_t elen = strlen(event);
     if (flags & NOTIFY_KEYSPACE) {

@@ -37,7 +37,7 @@ void replyPushLen(replyBuf *rb, long long n); /* RESP2: array */
 void replyDouble(replyBuf *rb, double d);     /* RESP2: bulk string */
 void replyBool(replyBuf *rb, int b);          /* RESP2: :1 / :0 */
 void replyVerbatim(replyBuf *rb, const char *p, size_t len, const char *ext3); /* RESP2: bulk */
-void replyBigNumber(replyBuf *rb, const char *p, size_t len);                /* RESP2: bulk */
+void replyBigNumber(replyBuf *rb, const char *p, size_t len);                  /* RESP2: bulk */
 /* Deferred aggregate length: reserve now, fill in once the count is known. */
 void *replyDeferLen(replyBuf *rb);
 void replySetDeferredArrayLen(replyBuf *rb, void *slot, long long n);

@@ -48,11 +48,11 @@ struct vlReply; /* public reply type of valkey-lite.h */
 #define OBJ_ZSET 3
 #define OBJ_HASH 4
 
-#define OBJ_ENC_RAW 0      /* string in its own vstr */
-#define OBJ_ENC_INT 1      /* string that is a long long, stored inline */
-#define OBJ_ENC_HT 2       /* hash/set: dict */
-#define OBJ_ENC_INTSET 6   /* set of integers */
-#define OBJ_ENC_EMBSTR 8   /* string stored inside the object */
+#define OBJ_ENC_RAW 0       /* string in its own vstr */
+#define OBJ_ENC_INT 1       /* string that is a long long, stored inline */
+#define OBJ_ENC_HT 2        /* hash/set: dict */
+#define OBJ_ENC_INTSET 6    /* set of integers */
+#define OBJ_ENC_EMBSTR 8    /* string stored inside the object */
 #define OBJ_ENC_QUICKLIST 9 /* list (plist, several chunks) */
 #define OBJ_ENC_LISTPACK 11 /* compact hash/set; a one-chunk plist list reports this too */
 
@@ -89,14 +89,14 @@ const char *objKey(const vlObj *o, size_t *len);
 /* String value as bytes: for INT, formatted into buf (>= 21 bytes). */
 const char *objStrVal(const vlObj *o, char *buf, size_t *len);
 int objGetLL(const vlObj *o, long long *out); /* 1 if the string is an integer */
-void objSetLL(vlObj *o, long long v);          /* o must be OBJ_ENC_INT: overwrite in place */
+void objSetLL(vlObj *o, long long v);         /* o must be OBJ_ENC_INT: overwrite in place */
 void *objPtr(const vlObj *o);
 void objSetPtr(vlObj *o, void *ptr);
 size_t objStrLen(const vlObj *o);
 const char *objTypeName(int type);
 const char *objEncName(const vlObj *o);
 size_t objMemUsage(const vlObj *o, size_t samples); /* MEMORY USAGE */
-void *objDupValue(const vlObj *o); /* deep copy of the pointed-to value (COPY) */
+void *objDupValue(const vlObj *o);                  /* deep copy of the pointed-to value (COPY) */
 
 /* What each aggregate type module provides for its values (t_list.c, t_hash.c, t_set.c),
  * so that objects can be freed, copied, measured and digested without knowing the types. */
@@ -145,18 +145,18 @@ vlObj *dbLookupRead(vlClient *c, const protoArg *key);
 vlObj *dbLookupWrite(vlClient *c, const protoArg *key);
 /* Type-checked lookups: reply WRONGTYPE (and return NULL with *wrong set) on mismatch. */
 vlObj *dbLookupTypeOrReply(vlClient *c, const protoArg *key, int type, int write, int *wrong);
-void dbAdd(vlServer *s, vlDb *db, vlObj *o);          /* key must be absent; db owns o */
+void dbAdd(vlServer *s, vlDb *db, vlObj *o);                     /* key must be absent; db owns o */
 void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu); /* same key, new block */
 /* Set key to o (SET semantics): replaces any old value; keepttl keeps the expire. */
 void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl);
-int dbDelete(vlServer *s, vlDb *db, const void *key, size_t klen); /* 1 if deleted */
-int dbUnlinkLazy(vlServer *s, vlDb *db, const void *key, size_t klen); /* UNLINK semantics */
+int dbDelete(vlServer *s, vlDb *db, const void *key, size_t klen);       /* 1 if deleted */
+int dbUnlinkLazy(vlServer *s, vlDb *db, const void *key, size_t klen);   /* UNLINK semantics */
 vlObj *dbUnlinkObj(vlServer *s, vlDb *db, const void *key, size_t klen); /* detach, caller owns */
 void dbSetExpire(vlServer *s, vlDb *db, vlObj *o, int64_t when_ms);
 int dbRemoveExpire(vlServer *s, vlDb *db, vlObj *o);
-int64_t dbGetExpire(vlDb *db, const vlObj *o); /* -1 if none */
+int64_t dbGetExpire(vlDb *db, const vlObj *o);         /* -1 if none */
 int dbExpireIfNeeded(vlServer *s, vlDb *db, vlObj *o); /* 1 if o was expired and deleted */
-long long dbEmpty(vlServer *s, int dbid, int async); /* -1: all dbs; returns keys removed */
+long long dbEmpty(vlServer *s, int dbid, int async);   /* -1: all dbs; returns keys removed */
 vlDb *dbGet(vlServer *s, int id);
 extern const dictType dbKeysType;    /* vlObj entries keyed by their embedded name */
 extern const dictType dbExpiresType; /* vlExpire entries */
@@ -181,12 +181,12 @@ typedef void vlCommandProc(vlClient *c);
 #define CMD_PAUSE_EXEMPT (1u << 12)
 
 struct vlCommand {
-    const char *name;     /* lower case */
+    const char *name; /* lower case */
     vlCommandProc *proc;
-    int arity;            /* >0 exact, <0 at least -arity */
+    int arity; /* >0 exact, <0 at least -arity */
     uint32_t flags;
     int firstkey, lastkey, keystep;
-    const char *group;    /* COMMAND DOCS group: string, list, generic, ... */
+    const char *group; /* COMMAND DOCS group: string, list, generic, ... */
     const char *summary;
 };
 
@@ -204,9 +204,8 @@ typedef struct vlCommandStats {
     long long usec;
 } vlCommandStats;
 
-extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[],
-    vlStringCommands[], vlListCommands[], vlHashCommands[], vlSetCommands[],
-    vlPubsubCommands[], vlDebugCommands[];
+extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],
+    vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[];
 
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);
 int cmdIndex(vlServer *s, const vlCommand *cmd);
@@ -235,7 +234,7 @@ void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlComma
 #define CLIENT_REPLY_SKIP (1 << 10)
 #define CLIENT_WRITE_ARMED (1 << 11) /* EV_WRITE is armed after a partial write */
 #define CLIENT_IN_CALL (1 << 12)
-#define CLIENT_PAUSED (1 << 13)     /* reading is suspended by CLIENT PAUSE */
+#define CLIENT_PAUSED (1 << 13) /* reading is suspended by CLIENT PAUSE */
 #define CLIENT_NO_EVICT (1 << 14)
 #define CLIENT_EXECUTING (1 << 15) /* inside cmdProcess: frees are deferred */
 #define CLIENT_RESUME (1 << 16)    /* on s->to_resume */
@@ -281,13 +280,13 @@ typedef struct vlClient {
 } vlClient;
 
 vlClient *clientCreate(vlServer *s, int fd, int flags);
-void clientFree(vlClient *c);       /* immediate; not from inside the client's own command */
-void clientCloseAsap(vlClient *c);  /* deferred to a safe point */
+void clientFree(vlClient *c);      /* immediate; not from inside the client's own command */
+void clientCloseAsap(vlClient *c); /* deferred to a safe point */
 void clientMarkPending(vlClient *c);
 size_t clientOutputBytes(const vlClient *c);
 void clientSetResp(vlClient *c, int resp);
-void clientCheckOutputLimits(vlClient *c); /* close it if over the hard/soft limit */
-int clientClass(const vlClient *c); /* CLIENT_CLASS_* */
+void clientCheckOutputLimits(vlClient *c);      /* close it if over the hard/soft limit */
+int clientClass(const vlClient *c);             /* CLIENT_CLASS_* */
 void clientInfoString(vlClient *c, vstr **out); /* one CLIENT LIST line, no newline */
 
 #define CLIENT_CLASS_NORMAL 0
@@ -375,7 +374,7 @@ typedef struct vlConfigValues {
     int tcp_backlog;
     char *unixsocket;
     int unixsocketperm;
-    int timeout;        /* idle client timeout, seconds */
+    int timeout; /* idle client timeout, seconds */
     int tcp_keepalive;
     int maxclients;
     int protected_mode;
@@ -475,7 +474,7 @@ struct vlServer {
     int own_base;
     struct evconnlistener *listeners[VL_MAX_BIND + 1];
     int nlisteners;
-    int listen_port;           /* the TCP port actually bound (port 0: the kernel's pick) */
+    int listen_port; /* the TCP port actually bound (port 0: the kernel's pick) */
     struct event *cron_ev, *flush_ev, *close_ev;
     int attached, stopping, shutdown_asap;
     int64_t start_ms;
@@ -488,9 +487,9 @@ struct vlServer {
     vlDb *db;
     int active_expire_enabled;
     uint32_t lruclock;
-    int64_t mstime; /* cached at each command */
-    uint64_t now_mono_us;      /* last monotonic reading (end of the last command) */
-    int64_t mono_to_real_us;   /* realtime - monotonic, refreshed by the cron */
+    int64_t mstime;          /* cached at each command */
+    uint64_t now_mono_us;    /* last monotonic reading (end of the last command) */
+    int64_t mono_to_real_us; /* realtime - monotonic, refreshed by the cron */
     /* commands */
     dict *commands;
     vlCommandStats *cmdstats;
@@ -617,20 +616,21 @@ void expireActiveCycle(vlServer *s, int fast);
 #define NOTIFY_LOADED (1 << 12)
 #define NOTIFY_MODULE (1 << 13)
 #define NOTIFY_NEW (1 << 14)
-#define NOTIFY_ALL (NOTIFY_GENERIC | NOTIFY_STRING | NOTIFY_LIST | NOTIFY_SET | NOTIFY_HASH | \
-                    NOTIFY_ZSET | NOTIFY_EXPIRED | NOTIFY_EVICTED | NOTIFY_STREAM | NOTIFY_MODULE)
-void notifyKeyspaceEvent(vlServer *s, int type, const char *event, const void *key,
-                         size_t klen, int dbid);
+#define NOTIFY_ALL                                                                           \
+    (NOTIFY_GENERIC | NOTIFY_STRING | NOTIFY_LIST | NOTIFY_SET | NOTIFY_HASH | NOTIFY_ZSET | \
+     NOTIFY_EXPIRED | NOTIFY_EVICTED | NOTIFY_STREAM | NOTIFY_MODULE)
+void notifyKeyspaceEvent(vlServer *s, int type, const char *event, const void *key, size_t klen,
+                         int dbid);
 int notifyFlagsFromString(const char *str, int *flags);
 void notifyFlagsToString(int flags, char *buf, size_t len);
 
 /* pubsub.c */
 void pubsubInit(vlServer *s);
 void pubsubFree(vlServer *s);
-void pubsubClientFree(vlClient *c); /* unsubscribe from everything, no replies */
+void pubsubClientFree(vlClient *c);                    /* unsubscribe from everything, no replies */
 size_t pubsubClientCount(const vlClient *c, int kind); /* 0 channels, 1 patterns, 2 shard */
-long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *msg,
-                        size_t mlen, int shard);
+long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *msg, size_t mlen,
+                        int shard);
 size_t pubsubMemUsage(vlServer *s);
 void pubsubInfo(vlServer *s, vstr **out);
 /* After the vlClient block itself moved (c is the new address): the registry's borrowed
@@ -657,11 +657,11 @@ void blockingSignalKey(vlServer *s, vlDb *db, const void *key, size_t klen);
 /* What a list-blocked client does once a key it waits on holds a list (t_list.c fills it in,
  * blocking.c keeps a copy, dst included, and hands it back to listServeBlocked). */
 typedef struct vlListBlockOp {
-    int where;          /* pop side: 0 head (LEFT), 1 tail (RIGHT) */
-    int whereto;        /* BLMOVE/BRPOPLPUSH: push side */
-    int mpop;           /* BLMPOP: reply [key, [elements]] */
-    long long count;    /* BLMPOP COUNT (>= 1), else 1 */
-    const char *dst;    /* BLMOVE/BRPOPLPUSH destination (borrowed), NULL for pops */
+    int where;       /* pop side: 0 head (LEFT), 1 tail (RIGHT) */
+    int whereto;     /* BLMOVE/BRPOPLPUSH: push side */
+    int mpop;        /* BLMPOP: reply [key, [elements]] */
+    long long count; /* BLMPOP COUNT (>= 1), else 1 */
+    const char *dst; /* BLMOVE/BRPOPLPUSH destination (borrowed), NULL for pops */
     size_t dstlen;
 } vlListBlockOp;
 /* Blocks c (never a CLIENT_FAKE client) on keys[0..nkeys) of c->db until timeout_ms
@@ -671,8 +671,7 @@ void blockingBlockOnKeys(vlClient *c, const protoArg *keys, int nkeys, int64_t t
 /* t_list.c: serves a blocked client from o, the non-empty list at key in c->db: pops (and
  * for a move pushes), replies, notifies, deletes an emptied key. A move onto a destination
  * of the wrong type replies WRONGTYPE and leaves the source alone (Redis 7). */
-void listServeBlocked(vlClient *c, vlObj *o, const void *key, size_t klen,
-                      const vlListBlockOp *op);
+void listServeBlocked(vlClient *c, vlObj *o, const void *key, size_t klen, const vlListBlockOp *op);
 /* t_list.c: OBJECT ENCODING of a list value: "listpack" for one chunk, "quicklist" for more */
 const char *listEncodingName(const void *ptr);
 /* t_list.c: DEBUG LISTPACK key / DEBUG QUICKLIST key (argv[2] is the key): chunk count, fill,
@@ -682,7 +681,7 @@ void listDebugCommand(vlClient *c);
 /* lazyfree.c */
 void lazyfreeInit(vlServer *s);
 void lazyfreeFree(vlServer *s);
-void lazyfreeObj(vlServer *s, vlObj *o); /* free now if small, else queue */
+void lazyfreeObj(vlServer *s, vlObj *o);                    /* free now if small, else queue */
 void lazyfreeDicts(vlServer *s, dict *keys, dict *expires); /* takes ownership */
 size_t lazyfreePending(vlServer *s);
 void lazyfreeStep(vlServer *s); /* one bounded slice (timer) */
@@ -691,7 +690,7 @@ void lazyfreeDefrag(vlServer *s, void *(*move)(void *p, void *ctx), void *ctx);
 /* defrag.c */
 void defragInit(vlServer *s);
 void defragFree(vlServer *s);
-void defragCron(vlServer *s); /* control, once per cron second */
+void defragCron(vlServer *s);         /* control, once per cron second */
 int defragRunningEffort(vlServer *s); /* active_defrag_running: effort %, 0 when idle */
 void defragInfo(vlServer *s, vstr **out);
 void defragCommand(vlClient *c); /* DEBUG DEFRAG ... */

@@ -167,10 +167,18 @@ static void pushGeneric(vlClient *c, int where, int xx) {
     dbSignalModified(c->srv, c->db, c->argv[1].ptr, c->argv[1].len);
 }
 
-static void lpushCommand(vlClient *c) { pushGeneric(c, PLIST_HEAD, 0); }
-static void rpushCommand(vlClient *c) { pushGeneric(c, PLIST_TAIL, 0); }
-static void lpushxCommand(vlClient *c) { pushGeneric(c, PLIST_HEAD, 1); }
-static void rpushxCommand(vlClient *c) { pushGeneric(c, PLIST_TAIL, 1); }
+static void lpushCommand(vlClient *c) {
+    pushGeneric(c, PLIST_HEAD, 0);
+}
+static void rpushCommand(vlClient *c) {
+    pushGeneric(c, PLIST_TAIL, 0);
+}
+static void lpushxCommand(vlClient *c) {
+    pushGeneric(c, PLIST_HEAD, 1);
+}
+static void rpushxCommand(vlClient *c) {
+    pushGeneric(c, PLIST_TAIL, 1);
+}
 
 /* LPOP/RPOP key [count]: without count a bulk (nil when missing); with count an array (nil
  * array when missing, empty for count 0). */
@@ -203,8 +211,12 @@ static void popGeneric(vlClient *c, int where) {
     afterPop(c, o, c->argv[1].ptr, c->argv[1].len, where);
 }
 
-static void lpopCommand(vlClient *c) { popGeneric(c, PLIST_HEAD); }
-static void rpopCommand(vlClient *c) { popGeneric(c, PLIST_TAIL); }
+static void lpopCommand(vlClient *c) {
+    popGeneric(c, PLIST_HEAD);
+}
+static void rpopCommand(vlClient *c) {
+    popGeneric(c, PLIST_TAIL);
+}
 
 /* ------------------------------------------------------------------- reads */
 
@@ -395,8 +407,7 @@ static void linsertCommand(vlClient *c) {
         return;
     }
     addReplyLongLong(c, (long long)plistLen(pl));
-    notifyKeyspaceEvent(c->srv, NOTIFY_LIST, "linsert", c->argv[1].ptr, c->argv[1].len,
-                        c->db->id);
+    notifyKeyspaceEvent(c->srv, NOTIFY_LIST, "linsert", c->argv[1].ptr, c->argv[1].len, c->db->id);
     dbSignalModified(c->srv, c->db, c->argv[1].ptr, c->argv[1].len);
 }
 
@@ -412,7 +423,8 @@ static void lremCommand(vlClient *c) {
         return;
     }
     /* |LLONG_MIN| does not fit a long long: count in unsigned */
-    unsigned long long want = count < 0 ? 0ULL - (unsigned long long)count : (unsigned long long)count;
+    unsigned long long want =
+        count < 0 ? 0ULL - (unsigned long long)count : (unsigned long long)count;
     plist *pl = listForWrite(c->srv, o);
     const protoArg *ele = &c->argv[3];
     plistIter *it = plistIterNew(pl, count < 0 ? -1 : 0, count < 0 ? PLIST_TAIL : PLIST_HEAD);
@@ -473,8 +485,8 @@ static void lmoveGeneric(vlClient *c, int wherefrom, int whereto) {
     }
     vlObj *dst = dbLookupTypeOrReply(c, &c->argv[2], OBJ_LIST, 1, &wrong);
     if (wrong) return;
-    moveOne(c, src, c->argv[1].ptr, c->argv[1].len, dst, c->argv[2].ptr, c->argv[2].len,
-            wherefrom, whereto);
+    moveOne(c, src, c->argv[1].ptr, c->argv[1].len, dst, c->argv[2].ptr, c->argv[2].len, wherefrom,
+            whereto);
 }
 
 static void lmoveCommand(vlClient *c) {
@@ -485,7 +497,9 @@ static void lmoveCommand(vlClient *c) {
     lmoveGeneric(c, wherefrom, whereto);
 }
 
-static void rpoplpushCommand(vlClient *c) { lmoveGeneric(c, PLIST_TAIL, PLIST_HEAD); }
+static void rpoplpushCommand(vlClient *c) {
+    lmoveGeneric(c, PLIST_TAIL, PLIST_HEAD);
+}
 
 /* ------------------------------------------------------------------- LMPOP / blocking */
 
@@ -568,7 +582,9 @@ static void lmpopGeneric(vlClient *c, int idx, int blocking, int64_t timeout) {
     blockOrNull(c, keys, (int)numkeys, timeout, &op);
 }
 
-static void lmpopCommand(vlClient *c) { lmpopGeneric(c, 1, 0, 0); }
+static void lmpopCommand(vlClient *c) {
+    lmpopGeneric(c, 1, 0, 0);
+}
 
 static void blmpopCommand(vlClient *c) {
     int64_t timeout;
@@ -586,8 +602,12 @@ static void bpopGeneric(vlClient *c, int where) {
     blockOrNull(c, keys, nkeys, timeout, &op);
 }
 
-static void blpopCommand(vlClient *c) { bpopGeneric(c, PLIST_HEAD); }
-static void brpopCommand(vlClient *c) { bpopGeneric(c, PLIST_TAIL); }
+static void blpopCommand(vlClient *c) {
+    bpopGeneric(c, PLIST_HEAD);
+}
+static void brpopCommand(vlClient *c) {
+    bpopGeneric(c, PLIST_TAIL);
+}
 
 static void blmoveGeneric(vlClient *c, int wherefrom, int whereto, const protoArg *tmo) {
     int64_t timeout;
@@ -681,8 +701,9 @@ const char *listEncodingName(const void *ptr) {
 
 void listDebugCommand(vlClient *c) {
     if (c->argc != 3) {
-        addReplyErrorFormat(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
-                               "Try DEBUG HELP.",
+        addReplyErrorFormat(c,
+                            "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                            "Try DEBUG HELP.",
                             (int)(c->argc > 1 && c->argv[1].len < 64 ? c->argv[1].len : 0),
                             c->argc > 1 ? c->argv[1].ptr : "");
         return;
@@ -707,8 +728,8 @@ void listDebugCommand(vlClient *c) {
                      "object_mem:%zu verify:%s",
                      listEncodingName(pl), chunks, len, c->srv->cfg.list_max_listpack_size,
                      chunks ? (double)len / (double)chunks : 0.0, used, alloc,
-                     alloc ? (double)used / (double)alloc : 0.0, listValueMem(pl),
-                     vlAllocSize(o), plistVerify(pl) ? "ok" : "FAILED");
+                     alloc ? (double)used / (double)alloc : 0.0, listValueMem(pl), vlAllocSize(o),
+                     plistVerify(pl) ? "ok" : "FAILED");
     addReplyBulk(c, buf, (size_t)(n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1));
 }
 
@@ -738,7 +759,8 @@ const vlCommand vlListCommands[] = {
      "Returns and removes the last elements of a list. Deletes the list if the last element "
      "was popped."},
     {"llen", llenCommand, 2, R | F, 1, 1, 1, "list", "Returns the length of a list."},
-    {"lindex", lindexCommand, 3, R, 1, 1, 1, "list", "Returns an element from a list by its index."},
+    {"lindex", lindexCommand, 3, R, 1, 1, 1, "list",
+     "Returns an element from a list by its index."},
     {"lset", lsetCommand, 4, W | OOM, 1, 1, 1, "list",
      "Sets the value of an element in a list by its index."},
     {"lrange", lrangeCommand, 4, R, 1, 1, 1, "list", "Returns a range of elements from a list."},

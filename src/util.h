@@ -29,9 +29,9 @@ int utilParseMemory(const char *s, long long *out);
 /* Redis glob: * ? [abc] [^a] [a-z] \x, optional case folding. */
 int utilGlobMatch(const char *pat, size_t plen, const char *str, size_t slen, int nocase);
 
-uint64_t utilUsTime(void);   /* wall clock, microseconds */
-uint64_t utilMsTime(void);   /* wall clock, milliseconds */
-uint64_t utilMonoUs(void);   /* monotonic, microseconds */
+uint64_t utilUsTime(void);      /* wall clock, microseconds */
+uint64_t utilMsTime(void);      /* wall clock, milliseconds */
+uint64_t utilMonoUs(void);      /* monotonic, microseconds */
 uint64_t utilThreadCpuUs(void); /* CPU time of the calling thread */
 
 /* Fills buf with len random bytes from the OS (falls back to time+pid). */

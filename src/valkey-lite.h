@@ -51,12 +51,12 @@ typedef struct vlServer vlServer;
 
 typedef struct vlReply {
     int type;
-    long long integer;        /* INTEGER, BOOL */
-    size_t len;               /* of str */
-    char *str;                /* STRING, STATUS, ERROR, DOUBLE, BIGNUM, VERB (NUL-terminated) */
-    size_t elements;          /* ARRAY, MAP (2 per pair), SET, PUSH */
+    long long integer; /* INTEGER, BOOL */
+    size_t len;        /* of str */
+    char *str;         /* STRING, STATUS, ERROR, DOUBLE, BIGNUM, VERB (NUL-terminated) */
+    size_t elements;   /* ARRAY, MAP (2 per pair), SET, PUSH */
     struct vlReply **element;
-    double dval;              /* DOUBLE */
+    double dval; /* DOUBLE */
 } vlReply;
 
 /* A server, configured by text in valkey-lite.conf syntax (the same parser as the file).

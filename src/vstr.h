@@ -25,7 +25,7 @@ void vstrCatStr(vstr **v, const char *s);
 void vstrCatFmt(vstr **v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vstrCatVFmt(vstr **v, const char *fmt, va_list ap);
 void vstrCatRepr(vstr **v, const char *p, size_t len); /* quoted, escaped (MONITOR, LOG) */
-void vstrSetLen(vstr **v, size_t len); /* grow with zeros or truncate */
+void vstrSetLen(vstr **v, size_t len);                 /* grow with zeros or truncate */
 void vstrClear(vstr *v);
 void vstrShrink(vstr **v); /* give back spare capacity */
 

@@ -149,16 +149,25 @@ int main(int argc, char **argv) {
     opts o = {"127.0.0.1", "keys", "fragbench", 6379, 60, 1, 400000};
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
-        if (!strcmp(argv[i], "-h") && more) o.host = argv[++i];
-        else if (!strcmp(argv[i], "-p") && more) o.port = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "-s") && more) o.scenario = argv[++i];
-        else if (!strcmp(argv[i], "-n") && more) o.n = atol(argv[++i]);
-        else if (!strcmp(argv[i], "-o") && more) o.out = argv[++i];
-        else if (!strcmp(argv[i], "-t") && more) o.timeout = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--no-defrag")) o.defrag = 0;
+        if (!strcmp(argv[i], "-h") && more)
+            o.host = argv[++i];
+        else if (!strcmp(argv[i], "-p") && more)
+            o.port = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-s") && more)
+            o.scenario = argv[++i];
+        else if (!strcmp(argv[i], "-n") && more)
+            o.n = atol(argv[++i]);
+        else if (!strcmp(argv[i], "-o") && more)
+            o.out = argv[++i];
+        else if (!strcmp(argv[i], "-t") && more)
+            o.timeout = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--no-defrag"))
+            o.defrag = 0;
         else {
-            fprintf(stderr, "usage: %s [-h host] [-p port] [-s keys|list|hash|pubsub] [-n count] "
-                            "[-o out-prefix] [-t seconds] [--no-defrag]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [-h host] [-p port] [-s keys|list|hash|pubsub] [-n count] "
+                    "[-o out-prefix] [-t seconds] [--no-defrag]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -170,10 +179,14 @@ int main(int argc, char **argv) {
     cmdOk(c, "CONFIG SET activedefrag %s", "no");
     cmdOk(c, "FLUSHALL %s", "SYNC");
     double t_build = nowSec();
-    if (!strcmp(o.scenario, "keys")) buildKeys(c, o.n);
-    else if (!strcmp(o.scenario, "list")) buildList(c, o.n);
-    else if (!strcmp(o.scenario, "hash")) buildHash(c, o.n);
-    else if (!strcmp(o.scenario, "pubsub")) keep = buildPubsub(&o, o.n);
+    if (!strcmp(o.scenario, "keys"))
+        buildKeys(c, o.n);
+    else if (!strcmp(o.scenario, "list"))
+        buildList(c, o.n);
+    else if (!strcmp(o.scenario, "hash"))
+        buildHash(c, o.n);
+    else if (!strcmp(o.scenario, "pubsub"))
+        keep = buildPubsub(&o, o.n);
     else {
         fprintf(stderr, "unknown scenario %s\n", o.scenario);
         return 2;
@@ -223,8 +236,10 @@ int main(int argc, char **argv) {
             redisReply *r = redisCommand(c, "INFO everything");
             if (!r || r->type != REDIS_REPLY_STRING) break;
             const char *info = r->str;
-            double rss = infoField(info, "used_memory_rss"), frag = infoField(info, "allocator_frag_ratio");
-            double active = infoField(info, "allocator_active"), alloc = infoField(info, "allocator_allocated");
+            double rss = infoField(info, "used_memory_rss"),
+                   frag = infoField(info, "allocator_frag_ratio");
+            double active = infoField(info, "allocator_active"),
+                   alloc = infoField(info, "allocator_allocated");
             double effort = infoField(info, "active_defrag_running");
             double cpu = infoField(info, "total_active_defrag_time"); /* ms */
             char stage[64];
@@ -242,7 +257,8 @@ int main(int argc, char **argv) {
             idle_samples = effort > 0 ? 0 : idle_samples + 1;
             freeReplyObject(r);
             /* done: defrag ran and has been idle for a second, or never started in 5 s */
-            if ((seen_running && idle_samples >= 10) || (!seen_running && now - t0 > 5 && !o.defrag))
+            if ((seen_running && idle_samples >= 10) ||
+                (!seen_running && now - t0 > 5 && !o.defrag))
                 break;
             if (!seen_running && now - t0 > 10) break;
         }
@@ -265,7 +281,8 @@ int main(int argc, char **argv) {
            t_target < 0 ? "never, " : "", t_target < 0 ? 0 : t_target);
     printf("rss %.1f MB -> %.1f MB; defrag CPU %.2f s", rss0 / 1048576.0, rss_end / 1048576.0,
            (cpu_end - cpu0) / 1000.0);
-    if (reclaimed_gb > 0.001) printf(" = %.2f CPU s per GB reclaimed", (cpu_end - cpu0) / 1000.0 / reclaimed_gb);
+    if (reclaimed_gb > 0.001)
+        printf(" = %.2f CPU s per GB reclaimed", (cpu_end - cpu0) / 1000.0 / reclaimed_gb);
     printf("\nprobe while defrag ran: %zu pings, p99 %.3f ms, max %.3f ms\n", nlat, p99, mx);
     FILE *gp = fopen(gppath, "w");
     if (gp) {
@@ -284,7 +301,8 @@ int main(int argc, char **argv) {
         if (system(cmd) == 0)
             printf("wrote %s, %s and %s\n", csvpath, gppath, pngpath);
         else
-            printf("wrote %s and %s (install gnuplot for the PNG: gnuplot %s)\n", csvpath, gppath, gppath);
+            printf("wrote %s and %s (install gnuplot for the PNG: gnuplot %s)\n", csvpath, gppath,
+                   gppath);
     }
     free(lat);
     if (keep) redisFree(keep);

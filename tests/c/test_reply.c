@@ -43,8 +43,9 @@ static void testResp2(void) {
     replyBuf rb;
     replyInit(&rb, 2);
     build(&rb);
-    CHECK(equals(&rb, "+OK\r\n-ERR bad  thing\r\n:-42\r\n$2\r\nab\r\n$-1\r\n*-1\r\n*2\r\n$1\r\nk\r\n"
-                      "$3\r\n1.5\r\n*1\r\n:1\r\n*0\r\n$2\r\nhi\r\n"));
+    CHECK(equals(&rb,
+                 "+OK\r\n-ERR bad  thing\r\n:-42\r\n$2\r\nab\r\n$-1\r\n*-1\r\n*2\r\n$1\r\nk\r\n"
+                 "$3\r\n1.5\r\n*1\r\n:1\r\n*0\r\n$2\r\nhi\r\n"));
     replyFree(&rb);
 }
 
