@@ -91,6 +91,16 @@ static void testTwoServersAndTcp(void) {
     vlCallv(a, &r, "GET", "nosuchkey", NULL);
     CHECK(r && r->type == VL_REPLY_NIL);
     vlReplyFree(r);
+    /* blocking commands answer at once in-process: BLPOP on nothing is nil, not a hang */
+    vlCallv(a, &r, "BLPOP", "emptylist", "0", NULL);
+    CHECK(r && r->type == VL_REPLY_NIL);
+    vlReplyFree(r);
+    vlCallv(a, &r, "RPUSH", "jobs", "j1", NULL);
+    vlReplyFree(r);
+    vlCallv(a, &r, "BLPOP", "jobs", "0", NULL);
+    CHECK(r && r->type == VL_REPLY_ARRAY && r->elements == 2 &&
+          strcmp(r->element[1]->str, "j1") == 0);
+    vlReplyFree(r);
     vlCallv(a, &r, "NOSUCHCOMMAND", NULL);
     CHECK(r && r->type == VL_REPLY_ERROR && strstr(r->str, "unknown command"));
     vlReplyFree(r);
