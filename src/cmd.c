@@ -44,11 +44,6 @@ static const vlCommand *const cmdTables[] = {
     vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,
 };
 
-typedef struct cmdRegistry {
-    cmdEntry *entries;
-    size_t n;
-} cmdRegistry;
-
 void cmdTableInit(vlServer *s) {
     size_t n = 0;
     for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++)
@@ -66,28 +61,17 @@ void cmdTableInit(vlServer *s) {
         }
     }
     s->ncommands = n;
+    s->cmd_entries = entries;
     s->cmdstats = vlCalloc(sizeof(vlCommandStats) * (n ? n : 1));
-    /* The entries array is found again through any entry's idx: entries[0] is its start. */
-    static const dictType errType = {NULL, NULL, NULL, NULL};
-    VL_UNUSED(errType);
 }
 
 void cmdTableFree(vlServer *s) {
     if (!s->commands) return;
-    /* entries were allocated as one array; find its base through the entry with idx 0 */
-    cmdEntry *base = NULL;
-    dictIter it;
-    dictIterInit(&it, s->commands);
-    dictLink *e;
-    while ((e = dictIterNext(&it))) {
-        cmdEntry *ce = (cmdEntry *)e;
-        if (ce->idx == 0) base = ce;
-    }
-    dictIterRelease(&it);
-    dictRelease(s->commands);
-    vlFree(base);
+    dictRelease(s->commands); /* entries are not the dict's: they are one array */
+    vlFree(s->cmd_entries);
     vlFree(s->cmdstats);
     s->commands = NULL;
+    s->cmd_entries = NULL;
     s->cmdstats = NULL;
 }
 

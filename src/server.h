@@ -492,6 +492,7 @@ struct vlServer {
     int64_t mono_to_real_us; /* realtime - monotonic, refreshed by the cron */
     /* commands */
     dict *commands;
+    void *cmd_entries; /* cmd.c's array behind the commands dict */
     vlCommandStats *cmdstats;
     size_t ncommands;
     dict *errorstats;
