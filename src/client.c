@@ -6,6 +6,9 @@
  * the server's pending-write list once. Freeing a client from inside its own command (QUIT,
  * CLIENT KILL of itself, an output limit hit while replying) is deferred to the close list:
  * the caller still holds the pointer. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,6 +394,34 @@ int getDoubleOrReply(vlClient *c, const protoArg *a, double *out, const char *ms
         return VL_ERR;
     }
     return VL_OK;
+}
+
+/* SCAN-family cursor, parsed as Redis does (strtoul: a negative cursor wraps, "+5" and
+ * leading zeros pass, spaces and trailing bytes do not). */
+int getScanCursorOrReply(vlClient *c, const protoArg *a, unsigned long *out) {
+    char buf[64];
+    if (a->len == 0 || a->len >= sizeof(buf)) goto invalid;
+    memcpy(buf, a->ptr, a->len);
+    buf[a->len] = '\0';
+    if (isspace((unsigned char)buf[0])) goto invalid;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(buf, &end, 10);
+    if (*end != '\0' || errno == ERANGE) goto invalid;
+    *out = v;
+    return VL_OK;
+invalid:
+    addReplyError(c, "ERR invalid cursor");
+    return VL_ERR;
+}
+
+/* The head of every SCAN-family reply: a 2-array, then the next cursor as a bulk string; the
+ * caller adds the array of elements. */
+void addReplyScanCursor(vlClient *c, unsigned long cursor) {
+    char buf[24];
+    int len = snprintf(buf, sizeof(buf), "%lu", cursor);
+    addReplyArrayLen(c, 2);
+    addReplyBulk(c, buf, (size_t)len);
 }
 
 int getTimeoutOrReply(vlClient *c, const protoArg *a, int64_t *out_abs_ms) {

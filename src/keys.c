@@ -454,29 +454,11 @@ static void scanCollect(void *ctx, dictLink *e) {
     st->objs[st->n++] = o;
 }
 
-/* Redis's parseScanCursorOrReply: strtoul rules (so "-1" wraps, as there). */
-static int parseCursorOrReply(vlClient *c, const protoArg *a, unsigned long *out) {
-    char buf[64];
-    if (a->len >= sizeof(buf)) goto invalid;
-    memcpy(buf, a->ptr, a->len);
-    buf[a->len] = '\0';
-    if (isspace((unsigned char)buf[0])) goto invalid;
-    errno = 0;
-    char *end;
-    unsigned long v = strtoul(buf, &end, 10);
-    if (*end != '\0' || errno == ERANGE) goto invalid;
-    *out = v;
-    return VL_OK;
-invalid:
-    addReplyError(c, "ERR invalid cursor");
-    return VL_ERR;
-}
-
 static void scanCommand(vlClient *c) {
     vlServer *s = c->srv;
     vlDb *db = c->db;
     unsigned long cursor;
-    if (parseCursorOrReply(c, &c->argv[1], &cursor) != VL_OK) return;
+    if (getScanCursorOrReply(c, &c->argv[1], &cursor) != VL_OK) return;
     scanState st = {NULL, 0, 0, 0, NULL, -2};
     long long count = 10;
     for (int j = 2; j < c->argc; j++) {
@@ -516,10 +498,7 @@ static void scanCommand(vlClient *c) {
         if ((o->flags & OBJ_F_EXPIRE) && dbExpireIfNeeded(s, db, o)) continue;
         st.objs[live++] = o;
     }
-    char cbuf[24];
-    int clen = snprintf(cbuf, sizeof(cbuf), "%lu", cursor);
-    addReplyArrayLen(c, 2);
-    addReplyBulk(c, cbuf, (size_t)clen);
+    addReplyScanCursor(c, cursor);
     addReplyArrayLen(c, (long long)live);
     for (size_t i = 0; i < live; i++) {
         size_t klen;

@@ -341,6 +341,8 @@ int getRangeLongOrReply(vlClient *c, const protoArg *a, long long min, long long
                         long long *out, const char *msg);
 int getLongDoubleOrReply(vlClient *c, const protoArg *a, long double *out, const char *msg);
 int getDoubleOrReply(vlClient *c, const protoArg *a, double *out, const char *msg);
+int getScanCursorOrReply(vlClient *c, const protoArg *a, unsigned long *out);
+void addReplyScanCursor(vlClient *c, unsigned long cursor); /* [cursor, ...]: the 2-array head */
 /* timeout argument of blocking commands (seconds, fractional): absolute ms, 0 = forever */
 int getTimeoutOrReply(vlClient *c, const protoArg *a, int64_t *out_abs_ms);
 

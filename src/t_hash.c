@@ -735,22 +735,6 @@ static void hrandfieldCommand(vlClient *c) {
 
 /* ---- HSCAN ---- */
 
-/* Redis's cursor parse (strtoul): a decimal unsigned long; a negative number wraps. */
-static int hashParseCursorOrReply(vlClient *c, const protoArg *a, unsigned long *cursor) {
-    unsigned long long u;
-    long long ll;
-    if (utilStrToULL(a->ptr, a->len, &u)) {
-        *cursor = (unsigned long)u;
-        return VL_OK;
-    }
-    if (utilStrToLL(a->ptr, a->len, &ll)) {
-        *cursor = (unsigned long)ll;
-        return VL_OK;
-    }
-    addReplyError(c, "ERR invalid cursor");
-    return VL_ERR;
-}
-
 typedef struct scanList {
     dictLink **items;
     size_t n, cap;
@@ -765,21 +749,14 @@ static void scanCollect(void *ctx, dictLink *e) {
     sl->items[sl->n++] = e;
 }
 
-static void scanReplyCursor(vlClient *c, unsigned long cursor) {
-    char buf[24];
-    int len = snprintf(buf, sizeof(buf), "%lu", cursor);
-    addReplyArrayLen(c, 2);
-    addReplyBulk(c, buf, (size_t)len);
-}
-
 static void hscanCommand(vlClient *c) {
     unsigned long cursor;
-    if (hashParseCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
+    if (getScanCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
     int wrong;
     vlObj *o = hashLookupRead(c, &wrong);
     if (wrong) return;
     if (!o) {
-        scanReplyCursor(c, 0);
+        addReplyScanCursor(c, 0);
         addReplyArrayLen(c, 0);
         return;
     }
@@ -804,7 +781,7 @@ static void hscanCommand(vlClient *c) {
     size_t flen, vlen;
     if (o->enc == OBJ_ENC_LISTPACK) {
         /* A pack is small: all of it in one call, and the scan is over (cursor 0). */
-        scanReplyCursor(c, 0);
+        addReplyScanCursor(c, 0);
         void *slot = addReplyDeferredLen(c);
         long long n = 0;
         hashIter it;
@@ -826,7 +803,7 @@ static void hscanCommand(vlClient *c) {
     do {
         cursor = dictScan(d, cursor, scanCollect, &sl);
     } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
-    scanReplyCursor(c, cursor);
+    addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
     long long n = 0;
     for (size_t i = 0; i < sl.n; i++) {

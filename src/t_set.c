@@ -946,21 +946,6 @@ static void sdiffstoreCommand(vlClient *c) {
 
 /* ---- SSCAN ---- */
 
-static int setParseCursorOrReply(vlClient *c, const protoArg *a, unsigned long *cursor) {
-    unsigned long long u;
-    long long ll;
-    if (utilStrToULL(a->ptr, a->len, &u)) {
-        *cursor = (unsigned long)u;
-        return VL_OK;
-    }
-    if (utilStrToLL(a->ptr, a->len, &ll)) { /* strtoul, as Redis, wraps a negative cursor */
-        *cursor = (unsigned long)ll;
-        return VL_OK;
-    }
-    addReplyError(c, "ERR invalid cursor");
-    return VL_ERR;
-}
-
 typedef struct scanList {
     dictLink **items;
     size_t n, cap;
@@ -975,21 +960,14 @@ static void scanCollect(void *ctx, dictLink *e) {
     sl->items[sl->n++] = e;
 }
 
-static void scanReplyCursor(vlClient *c, unsigned long cursor) {
-    char buf[24];
-    int len = snprintf(buf, sizeof(buf), "%lu", cursor);
-    addReplyArrayLen(c, 2);
-    addReplyBulk(c, buf, (size_t)len);
-}
-
 static void sscanCommand(vlClient *c) {
     unsigned long cursor;
-    if (setParseCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
+    if (getScanCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
     int wrong;
     vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 0, &wrong);
     if (wrong) return;
     if (!o) {
-        scanReplyCursor(c, 0);
+        addReplyScanCursor(c, 0);
         addReplyArrayLen(c, 0);
         return;
     }
@@ -1016,7 +994,7 @@ static void sscanCommand(vlClient *c) {
     long long n = 0;
     if (v.enc != OBJ_ENC_HT) {
         /* A compact set is small: all of it in one call, and the scan is over. */
-        scanReplyCursor(c, 0);
+        addReplyScanCursor(c, 0);
         void *slot = addReplyDeferredLen(c);
         setIter it;
         setIterInit(&it, &v);
@@ -1035,7 +1013,7 @@ static void sscanCommand(vlClient *c) {
     do {
         cursor = dictScan(v.ptr, cursor, scanCollect, &sl);
     } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
-    scanReplyCursor(c, cursor);
+    addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
     for (size_t i = 0; i < sl.n; i++) {
         p = (const char *)memberParts(sl.items[i], &len);
