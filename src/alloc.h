@@ -59,6 +59,11 @@ void allocGetStats(const vlHeap *h, allocStats *st);
 void allocPurge(vlHeap *h); /* flush the thread cache, return dirty pages to the OS */
 void allocSetDirtyDecay(vlHeap *h, long ms); /* 0: purge as slabs empty; -1: default */
 void allocDecayTick(vlHeap *h);              /* purge what the decay curve says is due now */
+/* jemalloc's background purge threads, process-wide (Redis's jemalloc-bg-thread): with them
+ * on, the madvise of freed pages runs off the event loop. Returns the state now in force. */
+int allocSetBackgroundPurge(int on);
+int allocBackgroundPurge(void);
+void allocBackgroundLowPriority(void); /* renice the purge threads to 19 (Linux only) */
 const char *allocName(void);                 /* "jemalloc-5.3.0" or "libc" */
 
 /* mallctl access for DEBUG MALLCTL / MALLCTL-STR (-1: no such control or not writable),

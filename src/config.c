@@ -53,6 +53,7 @@ enum {
     HOOK_LISTEN,
     HOOK_HZ,
     HOOK_MAXMEMORY,
+    HOOK_BGTHREAD,
     HOOK_COUNT
 };
 
@@ -95,6 +96,11 @@ struct cfgDef {
     {                                                                                     \
         .name = n, .alias = a, .type = CT_BOOL, .flags = fl, .off = OFF_INT(f), .def = d, \
         .min = 0, .max = 1, .check = chk                                                  \
+    }
+#define BOOL_HOOK(n, a, fl, f, d, hk)                                                     \
+    {                                                                                     \
+        .name = n, .alias = a, .type = CT_BOOL, .flags = fl, .off = OFF_INT(f), .def = d, \
+        .min = 0, .max = 1, .hook = hk                                                    \
     }
 #define INT(n, a, fl, f, d, lo, hi, hk)                                                  \
     {                                                                                    \
@@ -493,7 +499,7 @@ static const cfgDef cfgTable[] = {
     BOOL("stop-writes-on-bgsave-error", NULL, 0, stop_writes_on_bgsave_error, 1, NULL),
     BOOL("rdbcompression", NULL, 0, rdbcompression, 1, NULL),
     BOOL("rdbchecksum", NULL, 0, rdbchecksum, 1, NULL),
-    BOOL("jemalloc-bg-thread", NULL, 0, jemalloc_bg_thread, 1, NULL),
+    BOOL_HOOK("jemalloc-bg-thread", NULL, 0, jemalloc_bg_thread, 1, HOOK_BGTHREAD),
 };
 
 #define CFG_COUNT (sizeof(cfgTable) / sizeof(cfgTable[0]))
@@ -528,12 +534,22 @@ static int hookMaxmemory(vlServer *s, char *err, size_t errlen) {
     return VL_OK;
 }
 
+/* Process-wide, like the allocator it switches: the last server to set it wins. Never fails
+ * (an allocator without background threads just keeps purging inline). */
+static int hookBgThread(vlServer *s, char *err, size_t errlen) {
+    VL_UNUSED(err);
+    VL_UNUSED(errlen);
+    if (s->cfg_applied) allocSetBackgroundPurge(s->cfg.jemalloc_bg_thread);
+    return VL_OK;
+}
+
 typedef int cfgHookFn(vlServer *s, char *err, size_t errlen);
 static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_NONE] = NULL,
     [HOOK_LISTEN] = hookListen,
     [HOOK_HZ] = hookHz,
     [HOOK_MAXMEMORY] = hookMaxmemory,
+    [HOOK_BGTHREAD] = hookBgThread,
 };
 
 /* Runs the hooks in mask, in table order. Returns the failing hook's index, or 0. */

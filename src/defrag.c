@@ -33,6 +33,8 @@
 #define DEFRAG_INLINE_MAX 32 /* values up to this many chunks/entries are walked inline */
 #define DEFRAG_TIME_CHECK 1  /* buckets between clock reads: a move can cost ~11 us */
 #define DEFRAG_BIG_STEP 32   /* chunks or entries per big-key step */
+#define DEFRAG_DECAY_AUTO (-2)
+#define DEFRAG_BG_DECAY_MS 20 /* dirty decay during a run when a background thread purges */
 
 typedef struct vlDefrag vlDefrag;
 typedef int defragStageFn(vlServer *s, vlDefrag *d, uint64_t deadline);
@@ -64,8 +66,9 @@ struct vlDefrag {
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
     uint64_t pause_debt_us; /* pauses shorter than the loop's timer granularity, owed */
+    uint64_t decay_restore_us; /* when the default decay comes back after a run; 0 = done */
     uint64_t deadline;      /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
-    long decay_ms;          /* the arena's dirty decay while a run is active */
+    long decay_ms;          /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
     struct event *timer;
     struct event_base *base;
 };
@@ -352,7 +355,10 @@ static void stopRun(vlDefrag *d, const char *why) {
     d->running = 0;
     d->effort = 0;
     d->stop_reason = why;
-    allocSetDirtyDecay(d->s->heap, -1);
+    /* the run's short decay stays one more cron second, so the background thread purges
+     * what the last slices emptied (measured: 24 MB of a list scenario) now and not over
+     * jemalloc's default ten seconds */
+    d->decay_restore_us = utilMonoUs() + 1000000;
     if (d->bigkeys) {
         vstrFree(d->bigkeys);
         d->bigkeys = NULL;
@@ -362,9 +368,9 @@ static void stopRun(vlDefrag *d, const char *why) {
 /* A pass is over: give the emptied slabs' pages back and decide whether to go on. */
 static void endPass(vlDefrag *d) {
     vlServer *s = d->s;
-    /* no purge here: with the arena's dirty decay at 0 during a run, pages went back as
-     * each slab emptied, inside the bounded slices (one big purge of ~100 MB stalled the
-     * loop for ~20 ms, measured with vl-fragbench's probe) */
+    /* no purge here: with the arena's short dirty decay during a run (decayForRun), pages
+     * went back as slabs emptied (one big purge of ~100 MB stalled the loop for ~20 ms,
+     * measured with vl-fragbench's probe) */
     fragFigures(s, &d->frag_end, &d->frag_bytes_end);
     d->pass++;
     d->last_scanned = d->scanned;
@@ -462,9 +468,30 @@ static void scheduleSlice(vlDefrag *d, uint64_t delay_us) {
     loopTimerStart(d->timer, delay_us);
 }
 
+/* The arena's dirty decay while a run is active. Emptied slabs must go back to the OS during
+ * the run, not ten seconds after it (jemalloc's default decay left 50-100 MB resident on an
+ * idle server), but a single purge can cost far more than a slice: one of ~100 MB at the end
+ * of a pass stalled the loop ~20 ms, and with decay 0 each emptied slab is purged inline and
+ * about one madvise in 300 took 350-550 us (the TLB shootdown, see alloc.c).
+ * - With jemalloc's background thread on (jemalloc-bg-thread yes, the default), 20 ms: the
+ *   thread purges within tens of ms and the slices never madvise. Measured, 1M keys half
+ *   deleted: longest slice 525-610 us of CPU (cycle-us 500), RSS 213 -> 115 MB.
+ * - Without it, 0: the purges happen inside the slices, which then overrun by one madvise
+ *   (longest slice 0.85-1.25 ms of CPU measured). */
+static long decayForRun(vlDefrag *d) {
+    if (d->decay_ms != DEFRAG_DECAY_AUTO) return d->decay_ms;
+    if (!allocBackgroundPurge()) return 0;
+    allocBackgroundLowPriority();
+    return DEFRAG_BG_DECAY_MS;
+}
+
 void defragCron(vlServer *s) {
     vlDefrag *d = s->defrag;
     if (!d) return;
+    if (!d->running && d->decay_restore_us && utilMonoUs() >= d->decay_restore_us) {
+        allocSetDirtyDecay(s->heap, -1);
+        d->decay_restore_us = 0;
+    }
     if (!s->cfg.activedefrag && !s->cfg.active_defrag_force_all) {
         if (d->running) stopRun(d, "activedefrag turned off");
         return;
@@ -487,7 +514,8 @@ void defragCron(vlServer *s) {
                   bytes);
         d->effort = effortFor(s, ratio);
         d->pause_debt_us = 0;
-        allocSetDirtyDecay(s->heap, d->decay_ms);
+        d->decay_restore_us = 0;
+        allocSetDirtyDecay(s->heap, decayForRun(d));
         scheduleSlice(d, 0);
         return;
     }
@@ -499,13 +527,7 @@ void defragInit(vlServer *s) {
     d->s = s;
     d->stop_reason = "";
     d->frag_start = d->frag_end = 1.0;
-    /* 0: pages go back as each slab empties, inside the bounded slices. Measured on 1M keys
-     * half deleted (vl-fragbench, quiet machine): a purge at the end of each pass stalled the
-     * loop ~20 ms; jemalloc's default decay left 50-100 MB dirty on an idle server; 200 ms
-     * with a decay tick after every slice purged in chunks (slices of 1.8 ms CPU, probe p99
-     * 2.9 ms, 36 MB still dirty after). With 0, slabs emptying near the end of a pass cost
-     * ~11 us per moved block, which is why the clock is read after every bucket. */
-    d->decay_ms = 0;
+    d->decay_ms = DEFRAG_DECAY_AUTO;
     s->defrag = d;
 }
 
@@ -541,13 +563,14 @@ void defragInfo(vlServer *s, vstr **out) {
         "defrag_last_slice_us:%llu\r\n"
         "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
         "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
-        "defrag_last_stop_reason:%s\r\n",
+        "defrag_last_stop_reason:%s\r\ndefrag_purge:%s\r\n",
         d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage, d->db,
         d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->last_scanned, d->last_moved,
         d->last_bytes, d->total_moved, d->total_bytes, (unsigned long long)d->run_time_us,
         (unsigned long long)d->longest_slice_us, (unsigned long long)d->longest_slice_cpu_us,
         (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end, d->frag_bytes_start,
-        d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none");
+        d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none",
+        allocBackgroundPurge() ? "background" : "inline");
 }
 
 /* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block, its
@@ -580,7 +603,8 @@ static void defragBlocksCommand(vlClient *c) {
     }
 }
 
-/* DEBUG DEFRAG RUN | FORCE yes|no | MARGIN pct | BLOCKS key | HELP (argv[1] is DEFRAG). */
+/* DEBUG DEFRAG RUN | FORCE yes|no | MARGIN pct | DECAY auto|ms | BLOCKS key | HELP
+ * (argv[1] is DEFRAG). */
 void defragCommand(vlClient *c) {
     vlServer *s = c->srv;
     vlDefrag *d = s->defrag;
@@ -620,19 +644,22 @@ void defragCommand(vlClient *c) {
         allocSetHintMargin((unsigned)pct);
         addReplyOk(c);
     } else if (c->argc == 4 && argEq(&c->argv[2], "decay")) {
-        long long ms;
-        if (getRangeLongOrReply(c, &c->argv[3], -1, 100000, &ms, NULL) != VL_OK) return;
+        long long ms = DEFRAG_DECAY_AUTO;
+        if (!argEq(&c->argv[3], "auto") &&
+            getRangeLongOrReply(c, &c->argv[3], -1, 100000, &ms, NULL) != VL_OK)
+            return;
         d->decay_ms = (long)ms;
         addReplyOk(c);
     } else if (c->argc == 4 && argEq(&c->argv[2], "blocks")) {
         defragBlocksCommand(c);
     } else if (c->argc == 3 && argEq(&c->argv[2], "help")) {
-        addReplyArrayLen(c, 5);
+        addReplyArrayLen(c, 6);
         addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");
         addReplyStatus(c, "DEBUG DEFRAG FORCE yes|no -- move every block regardless of the hint");
         addReplyStatus(c,
                        "DEBUG DEFRAG MARGIN pct -- hint: move up to pct% of the bin average use");
         addReplyStatus(c, "DEBUG DEFRAG BLOCKS key -- [size, regions/slab, slab bytes] per block");
+        addReplyStatus(c, "DEBUG DEFRAG DECAY auto|ms -- the arena's dirty decay during a run");
         addReplyStatus(c, "DEBUG DEFRAG HELP");
     } else {
         addReplyError(c, "ERR unknown DEBUG DEFRAG subcommand or wrong number of arguments. Try "

@@ -106,7 +106,10 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
     vlHeap *prev = allocHeapEnter(s->heap);
     s->mstime = (int64_t)utilMsTime();
     int rc = loopAttach(s, base, err, errlen);
-    if (rc == VL_OK) s->cfg_applied = 1;
+    if (rc == VL_OK) {
+        s->cfg_applied = 1;
+        allocSetBackgroundPurge(s->cfg.jemalloc_bg_thread);
+    }
     allocHeapLeave(prev);
     return rc;
 }
