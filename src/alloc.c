@@ -468,8 +468,7 @@ int allocBackgroundPurge(void) {
     return 0;
 }
 
-void allocBackgroundLowPriority(void) {
-}
+void allocBackgroundLowPriority(void) {}
 
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
     *size = malloc_usable_size((void *)ptr);

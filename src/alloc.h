@@ -64,7 +64,7 @@ void allocDecayTick(vlHeap *h);              /* purge what the decay curve says 
 int allocSetBackgroundPurge(int on);
 int allocBackgroundPurge(void);
 void allocBackgroundLowPriority(void); /* renice the purge threads to 19 (Linux only) */
-const char *allocName(void);                 /* "jemalloc-5.3.0" or "libc" */
+const char *allocName(void);           /* "jemalloc-5.3.0" or "libc" */
 
 /* mallctl access for DEBUG MALLCTL / MALLCTL-STR (-1: no such control or not writable),
  * and MEMORY MALLOC-STATS. */

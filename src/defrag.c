@@ -65,10 +65,10 @@ struct vlDefrag {
     double frag_start, frag_end;
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
-    uint64_t pause_debt_us; /* pauses shorter than the loop's timer granularity, owed */
+    uint64_t pause_debt_us;    /* pauses shorter than the loop's timer granularity, owed */
     uint64_t decay_restore_us; /* when the default decay comes back after a run; 0 = done */
-    uint64_t deadline;      /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
-    long decay_ms;          /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
+    uint64_t deadline;         /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
+    long decay_ms;             /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
     struct event *timer;
     struct event_base *base;
 };
