@@ -70,9 +70,11 @@ vlServer *vlServerNew(const char *config_text, char *err, size_t errlen) {
     vlServer *s = serverCreate(err, errlen);
     if (!s) return NULL;
     vlHeap *prev = allocHeapEnter(s->heap);
-    /* embedded default: no TCP unless the text asks for a port */
+    /* embedded defaults: no TCP unless the text asks for a port, and no threads unless the
+     * text asks for jemalloc's purge threads (they are process-wide: the host's heap too) */
     char e[256];
     configSetOne(s, "port", "0", e, sizeof(e));
+    configSetOne(s, "jemalloc-bg-thread", "no", e, sizeof(e));
     int rc = config_text ? configLoadText(s, config_text, "(config)", err, errlen) : VL_OK;
     allocHeapLeave(prev);
     if (rc != VL_OK) {

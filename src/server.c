@@ -108,7 +108,8 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
     int rc = loopAttach(s, base, err, errlen);
     if (rc == VL_OK) {
         s->cfg_applied = 1;
-        allocSetBackgroundPurge(s->cfg.jemalloc_bg_thread);
+        /* only switched on here: a server configured "no" leaves a host's setting alone */
+        if (s->cfg.jemalloc_bg_thread) allocSetBackgroundPurge(1);
     }
     allocHeapLeave(prev);
     return rc;

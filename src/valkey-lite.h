@@ -20,7 +20,10 @@
  * - Re-entrancy: no vl* call on a server from inside its log handler or a push callback
  *   (they run inside the server's own work); queue the work and do it from your own event.
  * - The server never installs signal handlers, never touches libevent's globals and never
- *   starts threads. "port 0" (or no "port") means no TCP listener: in-process only. */
+ *   starts threads. "port 0" (or no "port") means no TCP listener: in-process only.
+ *   The one opt-in exception: "jemalloc-bg-thread yes" (the standalone server's default, off
+ *   here) turns on jemalloc's background purge threads, which are process-wide; with them
+ *   active defrag never purges pages on your loop (see README, Active defrag). */
 #ifndef VALKEY_LITE_H
 #define VALKEY_LITE_H
 

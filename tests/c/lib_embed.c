@@ -4,6 +4,7 @@
  * Covers: two servers on one base (in-process and TCP), 100,000 vlCall between loop
  * iterations, attach/stop/free/attach again, every vlServerNew error path, in-process
  * pub/sub through a push callback, log handler, re-entrancy refusal, INFO access. */
+#include <dirent.h>
 #include <arpa/inet.h>
 #include <event2/event.h>
 #include <hiredis/hiredis.h>
@@ -40,6 +41,14 @@ static int callIs(vlServer *s, const char *want, const char *a0, const char *a1,
     return ok;
 }
 
+static int configSet(vlServer *s, const char *name, const char *value) {
+    vlReply *r = NULL;
+    if (vlCallv(s, &r, "CONFIG", "SET", name, value, NULL) != 0 || !r) return 0;
+    int ok = r->type == VL_REPLY_STATUS && strcmp(r->str, "OK") == 0;
+    vlReplyFree(r);
+    return ok;
+}
+
 static void quietLog(void *ud, int level, const char *line) {
     (void)level;
     (void)line;
@@ -65,6 +74,50 @@ static void testNewErrors(void) {
     CHECK(vlServerPort(ok) == 0);
     vlServerFree(ok);
     CHECK(strcmp(vlVersion(), "") != 0);
+}
+
+static int taskCount(void) {
+    int n = 0;
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return -1;
+    for (struct dirent *de; (de = readdir(d)) != NULL;)
+        if (de->d_name[0] != '.') n++;
+    closedir(d);
+    return n;
+}
+
+/* The library starts no thread of its own; "jemalloc-bg-thread yes" is the one opt-in. */
+static void testThreadsOnlyWhenAsked(void) {
+    char err[256];
+    struct event_base *base = event_base_new();
+    vlServer *s = vlServerNew("", err, sizeof err);
+    CHECK(s && vlServerAttach(s, base) == 0);
+    if (!s) return;
+    CHECK(callIs(s, "OK", "SET", "k", "v"));
+    CHECK(taskCount() == 1);
+    vlReply *r = NULL;
+    vlCallv(s, &r, "CONFIG", "GET", "jemalloc-bg-thread", NULL);
+    CHECK(r && r->type == VL_REPLY_ARRAY && r->elements == 2 &&
+          strcmp(r->element[1]->str, "no") == 0);
+    vlReplyFree(r);
+    char *info = vlServerInfo(s, "everything");
+    int jemalloc = info && strstr(info, "mem_allocator:jemalloc") != NULL;
+    CHECK(info && strstr(info, "defrag_purge:inline"));
+    free(info);
+    if (jemalloc) { /* libc builds (sanitizers) have no purge threads to start */
+        CHECK(configSet(s, "jemalloc-bg-thread", "yes"));
+        info = vlServerInfo(s, "defrag");
+        CHECK(info && strstr(info, "defrag_purge:background"));
+        free(info);
+        CHECK(taskCount() > 1);
+        CHECK(configSet(s, "jemalloc-bg-thread", "no"));
+        info = vlServerInfo(s, "defrag");
+        CHECK(info && strstr(info, "defrag_purge:inline"));
+        free(info);
+    }
+    vlServerStop(s);
+    vlServerFree(s);
+    event_base_free(base);
 }
 
 static void testTwoServersAndTcp(void) {
@@ -270,6 +323,7 @@ static void testRunUntilShutdown(void) {
 }
 
 int main(void) {
+    RUN(testThreadsOnlyWhenAsked);
     RUN(testNewErrors);
     RUN(testTwoServersAndTcp);
     RUN(testManyCallsBetweenIterations);

@@ -174,9 +174,13 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
     }
 }
 
-start_server {tags {"defrag"} overrides {enable-debug-command yes list-max-listpack-size 5}} {
-    test "Defrag a large list: two interleaved lists of 500k, one deleted" {
+# Twice: with jemalloc's background purge thread (the default; slices never madvise) and
+# without it (pages are purged inside the slices as slabs empty).
+foreach {bgthread purge} {yes background no inline} {
+start_server [list tags {"defrag"} overrides [list enable-debug-command yes list-max-listpack-size 5 jemalloc-bg-thread $bgthread]] {
+    test "Defrag a large list: two interleaved lists of 500k, one deleted (purge $purge)" {
         if {[skip_unless_jemalloc]} return
+        assert_equal $purge [s defrag_purge]
         set n 500000
         set v [string repeat x 100]
         set cmds {}
@@ -211,7 +215,13 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes list-max-listp
         set misses [expr {[s active_defrag_misses] - $misses0}]
         assert {$misses < 10 * $chunks} "misses $misses for $chunks chunks"
         defrag_check_slices
+        # the emptied slabs went back to the OS without a MEMORY PURGE (jemalloc's default
+        # decay would keep them resident for ~10 s)
+        wait_for_condition 100 50 {[s allocator_dirty] < 4*1024*1024} else {
+            fail "[s allocator_dirty] bytes still dirty after defrag"
+        }
     }
+}
 }
 
 start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
