@@ -113,10 +113,33 @@ static void testBigAndPartialWrites(void) {
     replyFree(&rb);
 }
 
+/* Every bulk length from 0 to 1100 (one, two, three and four digits; the short-bulk path
+ * and the general one, at every position across block boundaries) encodes exactly. */
+static void testBulkLengths(void) {
+    replyBuf rb;
+    replyInit(&rb, 2);
+    char src[1100];
+    for (size_t i = 0; i < sizeof(src); i++) src[i] = (char)('a' + i % 26);
+    vstr *want = vstrNewCap(0);
+    for (size_t len = 0; len <= sizeof(src); len++) {
+        replyBulk(&rb, src, len);
+        vstrCatFmt(&want, "$%zu\r\n", len);
+        vstrCat(&want, src, len);
+        vstrCat(&want, "\r\n", 2);
+    }
+    vstr *got = flatten(&rb);
+    CHECK(got->len == want->len && rb.bytes == want->len);
+    CHECK(got->len == want->len && memcmp(got->buf, want->buf, got->len) == 0);
+    vstrFree(got);
+    vstrFree(want);
+    replyFree(&rb);
+}
+
 int main(void) {
     RUN(testResp2);
     RUN(testResp3);
     RUN(testDeferred);
     RUN(testBigAndPartialWrites);
+    RUN(testBulkLengths);
     CTEST_END();
 }
