@@ -336,6 +336,22 @@ void blockingSignalKey(vlServer *s, vlDb *db, const void *key, size_t klen) {
     bl->rtail = r;
 }
 
+/* Every waited-on key of db that holds a value now is marked ready (SWAPDB moved another
+ * db's contents in under the waiters). The serve re-checks the type, as for a push. */
+void blockingSignalDb(vlServer *s, vlDb *db) {
+    struct vlBlocking *bl = s->blocking;
+    if (!bl || !bl->nblocked || db->id < 0 || db->id >= bl->ndb) return;
+    dict *d = bl->keys[db->id];
+    if (!d || !dictSize(d)) return;
+    dictIter it;
+    dictIterInit(&it, d);
+    for (dictLink *e; (e = dictIterNext(&it)) != NULL;) {
+        bKey *k = (bKey *)e;
+        if (dictFind(db->keys, k->key, k->klen)) blockingSignalKey(s, db, k->key, k->klen);
+    }
+    dictIterRelease(&it);
+}
+
 /* Serves the waiters of one ready key, oldest first, while the key holds a list. The entry
  * stays marked ready meanwhile, so the serves' own writes to the key (a pop, a BLMOVE onto
  * the same key) queue nothing: this loop looks again anyway. */

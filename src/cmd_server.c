@@ -440,9 +440,8 @@ static void swapdbCommand(vlClient *c) {
         return;
     }
     if (a != b) {
-        /* Contents move, ids stay: clients that selected a db see the other's data. Clients
-         * blocked on keys are not re-checked (no per-db blocking hook exists); they are served
-         * by the next write to their key. */
+        /* Contents move, ids stay: clients that selected a db see the other's data, and
+         * clients blocked on a key that now exists there are served after this command. */
         vlDb *x = &s->db[a], *y = &s->db[b];
         vlDb tmp = *x;
         x->keys = y->keys;
@@ -453,6 +452,8 @@ static void swapdbCommand(vlClient *c) {
         y->expires = tmp.expires;
         y->avg_ttl = tmp.avg_ttl;
         y->expire_cursor = tmp.expire_cursor;
+        blockingSignalDb(s, x);
+        blockingSignalDb(s, y);
     }
     addReplyOk(c);
 }

@@ -657,6 +657,7 @@ size_t blockingCount(vlServer *s);
 /* a key got data (push, rename into it, ...): clients blocked on it are served after the
  * current command (blockingHandleReady, called by cmd.c) */
 void blockingSignalKey(vlServer *s, vlDb *db, const void *key, size_t klen);
+void blockingSignalDb(vlServer *s, vlDb *db); /* after SWAPDB: its waited-on keys that exist */
 /* What a list-blocked client does once a key it waits on holds a list (t_list.c fills it in,
  * blocking.c keeps a copy, dst included, and hands it back to listServeBlocked). */
 typedef struct vlListBlockOp {

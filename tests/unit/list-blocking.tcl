@@ -554,4 +554,33 @@ start_server {tags {list blocking}} {
         assert_equal {k v} [$rd read]
         $rd close
     }
+
+    test "SWAPDB serves a client blocked on a key that the swap brings in" {
+        r select 9
+        r del k
+        set rd [deferring_client]
+        $rd select 9
+        $rd read
+        $rd blpop k 10 ;# bounded: without the wake-up this answers nil after 10 s and fails
+        wait_blocked 1
+        r select 10
+        r del k
+        r rpush k from-10
+        assert_equal 1 [s blocked_clients]
+        # a string arriving by swap does not serve it; the list does
+        r select 11
+        r set k not-a-list
+        r swapdb 9 11
+        assert_equal 1 [s blocked_clients]
+        r swapdb 9 11
+        r swapdb 9 10
+        assert_equal {k from-10} [$rd read]
+        assert_equal 0 [s blocked_clients]
+        r select 9
+        assert_equal 0 [r exists k]
+        r select 11
+        r del k
+        r select 9
+        $rd close
+    }
 }
