@@ -797,44 +797,15 @@ int configSetOne(vlServer *s, const char *name, const char *value, char *err, si
 
 /* ------------------------------------------------------------------- config file */
 
-/* Reads a whole file ("-" is stdin) into a NUL-terminated block. */
+/* The file's text, or NULL with the reason in err. */
 static char *cfgReadFile(const char *path, int *errnum, char *err, size_t errlen) {
-    FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    *errnum = 0;
-    if (!fp) {
-        *errnum = errno;
+    char *text = utilReadFile(path, CFG_MAX_FILE);
+    *errnum = text ? 0 : errno;
+    if (!text && errno == EFBIG)
+        snprintf(err, errlen, "file too large (over %d bytes)", CFG_MAX_FILE);
+    else if (!text)
         snprintf(err, errlen, "%s", strerror(errno));
-        return NULL;
-    }
-    size_t len = 0, cap = 4096;
-    char *buf = vlMalloc(cap);
-    for (;;) {
-        if (cap - len < 2) {
-            if (cap >= CFG_MAX_FILE) {
-                *errnum = EFBIG;
-                snprintf(err, errlen, "file too large (over %d bytes)", CFG_MAX_FILE);
-                vlFree(buf);
-                buf = NULL;
-                break;
-            }
-            cap *= 2;
-            buf = vlRealloc(buf, cap);
-        }
-        size_t n = fread(buf + len, 1, cap - len - 1, fp);
-        len += n;
-        if (n == 0) {
-            if (ferror(fp)) {
-                *errnum = errno;
-                snprintf(err, errlen, "%s", strerror(errno));
-                vlFree(buf);
-                buf = NULL;
-            }
-            break;
-        }
-    }
-    if (fp != stdin) fclose(fp);
-    if (buf) buf[len] = '\0';
-    return buf;
+    return text;
 }
 
 static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, unsigned *hooks,
@@ -1140,36 +1111,6 @@ void configWriteAll(vlServer *s, vstr **out) {
     }
 }
 
-static int cfgWriteFileAtomic(const char *path, const vstr *data, char *err, size_t errlen) {
-    size_t plen = strlen(path);
-    char *tmp = vlMalloc(plen + sizeof(".tmp-XXXXXX"));
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
-    struct stat st;
-    mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
-    int ok = 0, fd = mkstemp(tmp);
-    if (fd >= 0) {
-        size_t off = 0;
-        while (off < data->len) {
-            ssize_t w = write(fd, data->buf + off, data->len - off);
-            if (w < 0 && errno == EINTR) continue;
-            if (w <= 0) break;
-            off += (size_t)w;
-        }
-        ok = off == data->len && fchmod(fd, mode) == 0 && fsync(fd) == 0;
-        if (close(fd) != 0) ok = 0;
-        if (ok) ok = rename(tmp, path) == 0;
-        if (!ok) {
-            int saved = errno;
-            unlink(tmp);
-            errno = saved;
-        }
-    }
-    if (!ok) snprintf(err, errlen, "ERR Rewriting config file: %s", strerror(errno));
-    vlFree(tmp);
-    return ok ? VL_OK : VL_ERR;
-}
-
 /* Redis's rewrite: comments, blank lines, include and unknown lines stay where they are; the
  * first line of each known directive is replaced in place by its current value (even when
  * that is the default: the user wrote it there), further lines of the same directive are
@@ -1265,7 +1206,11 @@ int configRewrite(vlServer *s, char *err, size_t errlen) {
         vstrCat(&outv, tail->buf, tail->len);
         vstrFree(tail);
     }
-    int rc = cfgWriteFileAtomic(path, outv, err, errlen);
+    int rc = VL_OK;
+    if (utilWriteFileAtomic(path, outv->buf, outv->len) != 0) {
+        snprintf(err, errlen, "ERR Rewriting config file: %s", strerror(errno));
+        rc = VL_ERR;
+    }
 
     vstrFree(outv);
     for (size_t i = 0; i < n; i++) vstrFree(repl[i]);

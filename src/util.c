@@ -15,6 +15,8 @@
  * Pure tier: libc only. */
 #include "util.h"
 
+#include "alloc.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -532,4 +535,74 @@ uint64_t utilSipHash(const void *in, size_t len, const uint8_t k[16]) {
 
 uint64_t utilSipHashNoCase(const void *in, size_t len, const uint8_t k[16]) {
     return sipHashGeneric(in, len, k, 1, 2, 1);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Files                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+char *utilReadFile(const char *path, size_t max) {
+    FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!fp) return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = vlMalloc(cap);
+    for (;;) {
+        if (cap - len < 2) {
+            if (cap >= max) {
+                vlFree(buf);
+                buf = NULL;
+                errno = EFBIG;
+                break;
+            }
+            cap *= 2;
+            buf = vlRealloc(buf, cap);
+        }
+        size_t n = fread(buf + len, 1, cap - len - 1, fp);
+        len += n;
+        if (n == 0) {
+            if (ferror(fp)) {
+                int saved = errno;
+                vlFree(buf);
+                buf = NULL;
+                errno = saved ? saved : EIO;
+            }
+            break;
+        }
+    }
+    if (fp != stdin) {
+        int saved = errno;
+        fclose(fp);
+        errno = saved;
+    }
+    if (buf) buf[len] = '\0';
+    return buf;
+}
+
+int utilWriteFileAtomic(const char *path, const void *data, size_t len) {
+    size_t plen = strlen(path);
+    char *tmp = vlMalloc(plen + sizeof(".tmp-XXXXXX"));
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp-XXXXXX", sizeof(".tmp-XXXXXX"));
+    struct stat st;
+    mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
+    int ok = 0, fd = mkstemp(tmp);
+    if (fd >= 0) {
+        size_t off = 0;
+        while (off < len) {
+            ssize_t w = write(fd, (const char *)data + off, len - off);
+            if (w < 0 && errno == EINTR) continue;
+            if (w <= 0) break;
+            off += (size_t)w;
+        }
+        ok = off == len && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+        if (close(fd) != 0) ok = 0;
+        if (ok) ok = rename(tmp, path) == 0;
+        if (!ok) {
+            int saved = errno;
+            unlink(tmp);
+            errno = saved;
+        }
+    }
+    vlFree(tmp);
+    return ok ? 0 : -1;
 }

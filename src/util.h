@@ -42,4 +42,11 @@ uint64_t utilRandom64(void); /* fast PRNG (xorshift), seeded from utilRandomByte
 uint64_t utilSipHash(const void *in, size_t len, const uint8_t k[16]);
 uint64_t utilSipHashNoCase(const void *in, size_t len, const uint8_t k[16]);
 
+/* Files. utilReadFile: the whole file ("-" is stdin) as a NUL-terminated vlMalloc block of
+ * at most max bytes, or NULL with errno set (EFBIG past max). utilWriteFileAtomic: replaces
+ * path through a temporary file in the same directory (mode kept, fsync, rename): 0, or -1
+ * with errno set and path untouched. */
+char *utilReadFile(const char *path, size_t max);
+int utilWriteFileAtomic(const char *path, const void *data, size_t len);
+
 #endif

@@ -3,8 +3,13 @@
 #include "ctest.h"
 #include "util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
 
 static int ll(const char *s, long long *v) {
     return utilStrToLL(s, strlen(s), v);
@@ -328,6 +333,33 @@ static void testSipHash(void) {
     CHECK(utilSipHashNoCase("\xC4", 1, k1) != utilSipHash("\xE4", 1, k1));
 }
 
+/* Whole-file read and atomic replace: content, size limit, missing file, mode kept. */
+static void testFiles(void) {
+    char path[] = "/tmp/vl-test-util-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    chmod(path, 0600);
+    char big[10000];
+    for (size_t i = 0; i < sizeof(big); i++) big[i] = (char)('a' + i % 26);
+    CHECK(utilWriteFileAtomic(path, big, sizeof(big)) == 0);
+    char *t = utilReadFile(path, 1 << 20);
+    CHECK(t && strlen(t) == sizeof(big) && memcmp(t, big, sizeof(big)) == 0);
+    vlFree(t);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600);
+    errno = 0;
+    CHECK(utilReadFile(path, 4096) == NULL && errno == EFBIG);
+    CHECK(utilWriteFileAtomic(path, "", 0) == 0);
+    t = utilReadFile(path, 4096);
+    CHECK(t && t[0] == '\0');
+    vlFree(t);
+    unlink(path);
+    errno = 0;
+    CHECK(utilReadFile(path, 4096) == NULL && errno == ENOENT);
+    CHECK(utilWriteFileAtomic("/nonexistent-dir/x.conf", "x", 1) == -1 && errno == ENOENT);
+}
+
 int main(void) {
     RUN(testStrToLL);
     RUN(testLLToStr);
@@ -339,5 +371,6 @@ int main(void) {
     RUN(testTime);
     RUN(testRandom);
     RUN(testSipHash);
+    RUN(testFiles);
     CTEST_END();
 }
