@@ -284,6 +284,15 @@ int main(int argc, char **argv) {
     if (reclaimed_gb > 0.001)
         printf(" = %.2f CPU s per GB reclaimed", (cpu_end - cpu0) / 1000.0 / reclaimed_gb);
     printf("\nprobe while defrag ran: %zu pings, p99 %.3f ms, max %.3f ms\n", nlat, p99, mx);
+    if (nlat) {
+        size_t over1 = 0, over2 = 0;
+        for (size_t i = 0; i < nlat; i++) {
+            over1 += lat[i] > 1.0;
+            over2 += lat[i] > 2.0;
+        }
+        printf("probe detail: p50 %.3f ms, p99.9 %.3f ms, %zu over 1 ms, %zu over 2 ms\n",
+               lat[nlat / 2], lat[(size_t)((double)nlat * 0.999)], over1, over2);
+    }
     FILE *gp = fopen(gppath, "w");
     if (gp) {
         fprintf(gp,
