@@ -287,6 +287,41 @@ void objDigest(const vlObj *o, unsigned char d[20]) {
     }
 }
 
+/* ------------------------------------------------------- dict-or-compact values */
+
+/* Exact for a compact value and for dicts up to this many entries; bigger dicts are sampled. */
+#define OBJ_DICT_MEM_EXACT_MAX 4096
+
+/* The memory estimate hashes and sets share: a compact value is one block; a dict is its
+ * struct, its tables and its entries (one block each), summed or, past the exact limit,
+ * extrapolated from up to min(samples, 64) random entries. */
+size_t objDictValueMem(int enc, const void *ptr, size_t samples) {
+    if (enc != OBJ_ENC_HT) return vlAllocSize(ptr);
+    dict *d = (dict *)ptr;
+    /* Bucket arrays are powers of two times 8 bytes: allocator size classes, so exact. */
+    size_t sum = vlAllocSize(d) + dictMemUsage(d) - sizeof(dict);
+    size_t n = dictSize(d);
+    if (n == 0) return sum;
+    if (samples == 0 || n <= OBJ_DICT_MEM_EXACT_MAX || samples >= n) {
+        dictIter it;
+        dictIterInit(&it, d);
+        dictLink *e;
+        while ((e = dictIterNext(&it)) != NULL) sum += vlAllocSize(e);
+        dictIterRelease(&it);
+        return sum;
+    }
+    dictLink *buf[64];
+    size_t want = samples < 64 ? samples : 64, got = 0, bytes = 0;
+    while (got < want) {
+        size_t k = dictSample(d, buf, want - got);
+        if (k == 0) break;
+        for (size_t i = 0; i < k; i++) bytes += vlAllocSize(buf[i]);
+        got += k;
+    }
+    if (got) sum += (size_t)((double)bytes / (double)got * (double)n);
+    return sum;
+}
+
 /* ------------------------------------------------------------------- defrag */
 
 typedef struct defragCtx {

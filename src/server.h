@@ -112,6 +112,16 @@ void setValueFree(int enc, void *ptr);
 void *setValueDup(int enc, const void *ptr);
 size_t setValueMem(int enc, const void *ptr, size_t samples);
 void setValueDigest(int enc, const void *ptr, unsigned char digest[20]);
+/* object.c: the memory estimate of a dict-or-compact value, which hashes and sets share */
+size_t objDictValueMem(int enc, const void *ptr, size_t samples);
+/* t_agg.c: what HSCAN/SSCAN and HRANDFIELD/SRANDMEMBER share. ...OrReply have replied when
+ * they return NULL or VL_ERR. A scan collects dict entries from *cursor (updated) until count
+ * or its budget of count*10 buckets; *items is the caller's to vlFree. */
+vlObj *aggScanStartOrReply(vlClient *c, int type, unsigned long *cursor, long long *count,
+                           const protoArg **pat);
+size_t aggDictScan(dict *d, unsigned long *cursor, long long count, dictLink ***items);
+int aggRandomCountOrReply(vlClient *c, const protoArg *a, long long *out); /* not LLONG_MIN */
+int aggReplyStillWanted(vlClient *c, unsigned long i); /* 0: stop, the client is doomed */
 /* Digests (DEBUG DIGEST): order-sensitive mix and order-insensitive xor of 20-byte states. */
 void digestMix(unsigned char d[20], const void *p, size_t len);
 void digestXor(unsigned char d[20], const void *p, size_t len);

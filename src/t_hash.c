@@ -295,34 +295,8 @@ void *hashValueDup(int enc, const void *ptr) {
     return d;
 }
 
-/* Exact for a pack and for dicts up to this many entries; bigger dicts are sampled. */
-#define HASH_MEM_EXACT_MAX 4096
-
 size_t hashValueMem(int enc, const void *ptr, size_t samples) {
-    if (enc != OBJ_ENC_HT) return vlAllocSize(ptr);
-    dict *d = (dict *)ptr;
-    /* Bucket arrays are powers of two times 8 bytes: allocator size classes, so exact. */
-    size_t sum = vlAllocSize(d) + dictMemUsage(d) - sizeof(dict);
-    size_t n = dictSize(d);
-    if (n == 0) return sum;
-    if (samples == 0 || n <= HASH_MEM_EXACT_MAX || samples >= n) {
-        dictIter it;
-        dictIterInit(&it, d);
-        dictLink *e;
-        while ((e = dictIterNext(&it)) != NULL) sum += vlAllocSize(e);
-        dictIterRelease(&it);
-        return sum;
-    }
-    dictLink *buf[64];
-    size_t want = samples < 64 ? samples : 64, got = 0, bytes = 0;
-    while (got < want) {
-        size_t k = dictSample(d, buf, want - got);
-        if (k == 0) break;
-        for (size_t i = 0; i < k; i++) bytes += vlAllocSize(buf[i]);
-        got += k;
-    }
-    if (got) sum += (size_t)((double)bytes / (double)got * (double)n);
-    return sum;
+    return objDictValueMem(enc, ptr, samples);
 }
 
 void hashValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
@@ -630,14 +604,6 @@ static void hashRandom(vlObj *o, const unsigned char **f, size_t *flen, const un
     hentParts((hashEntry *)packDictRandom(objPtr(o)), f, flen, v, vlen);
 }
 
-/* Long replies check the output limits now and then and stop once the client is doomed, so
- * HRANDFIELD key -4000000000 cannot grow one client's buffer without bound past its limit. */
-static int replyStillWanted(vlClient *c, unsigned long i) {
-    if ((i & 1023) != 1023) return 1;
-    clientCheckOutputLimits(c);
-    return !(c->flags & CLIENT_CLOSE_ASAP); /* replies to such a client are dropped */
-}
-
 static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {
     int wrong;
     vlObj *o = hashLookupRead(c, &wrong);
@@ -656,7 +622,7 @@ static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {
         for (unsigned long i = 0; i < count; i++) {
             hashRandom(o, &f, &flen, &v, &vlen);
             replyField(c, f, flen, v, vlen, withvalues);
-            if (!replyStillWanted(c, i)) break; /* the client is being closed anyway */
+            if (!aggReplyStillWanted(c, i)) break; /* the client is being closed anyway */
         }
         return;
     }
@@ -698,12 +664,7 @@ static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {
 static void hrandfieldCommand(vlClient *c) {
     if (c->argc >= 3) {
         long long l;
-        if (getLongLongOrReply(c, &c->argv[2], &l, NULL) != VL_OK) return;
-        if (l == LLONG_MIN) {
-            addReplyError(c, "ERR value is out of range, value must between "
-                             "-9223372036854775807 and 9223372036854775807");
-            return;
-        }
+        if (aggRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
         int withvalues = 0;
         if (c->argc > 4 || (c->argc == 4 && !argEq(&c->argv[3], "withvalues"))) {
             addReplyErrorSyntax(c);
@@ -735,48 +696,12 @@ static void hrandfieldCommand(vlClient *c) {
 
 /* ---- HSCAN ---- */
 
-typedef struct scanList {
-    dictLink **items;
-    size_t n, cap;
-} scanList;
-
-static void scanCollect(void *ctx, dictLink *e) {
-    scanList *sl = ctx;
-    if (sl->n == sl->cap) {
-        sl->cap = sl->cap ? sl->cap * 2 : 16;
-        sl->items = vlRealloc(sl->items, sl->cap * sizeof(*sl->items));
-    }
-    sl->items[sl->n++] = e;
-}
-
 static void hscanCommand(vlClient *c) {
     unsigned long cursor;
-    if (getScanCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
-    int wrong;
-    vlObj *o = hashLookupRead(c, &wrong);
-    if (wrong) return;
-    if (!o) {
-        addReplyScanCursor(c, 0);
-        addReplyArrayLen(c, 0);
-        return;
-    }
-    long long count = 10;
-    const protoArg *pat = NULL;
-    for (int i = 3; i < c->argc; i += 2) {
-        if (argEq(&c->argv[i], "count") && i + 1 < c->argc) {
-            if (getLongLongOrReply(c, &c->argv[i + 1], &count, NULL) != VL_OK) return;
-            if (count < 1) {
-                addReplyErrorSyntax(c);
-                return;
-            }
-        } else if (argEq(&c->argv[i], "match") && i + 1 < c->argc) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*') pat = NULL; /* matches everything */
-        } else {
-            addReplyErrorSyntax(c);
-            return;
-        }
-    }
+    long long count;
+    const protoArg *pat;
+    vlObj *o = aggScanStartOrReply(c, OBJ_HASH, &cursor, &count, &pat);
+    if (!o) return;
     const unsigned char *f, *v;
     size_t flen, vlen;
     if (o->enc == OBJ_ENC_LISTPACK) {
@@ -796,25 +721,20 @@ static void hscanCommand(vlClient *c) {
         setDeferredArrayLen(c, slot, n);
         return;
     }
-    scanList sl = {NULL, 0, 0};
-    dict *d = objPtr(o);
-    /* Bounded work per call: at most count*10 buckets, as Redis, even if they are empty. */
-    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    do {
-        cursor = dictScan(d, cursor, scanCollect, &sl);
-    } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
+    dictLink **items;
+    size_t got = aggDictScan(objPtr(o), &cursor, count, &items);
     addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
     long long n = 0;
-    for (size_t i = 0; i < sl.n; i++) {
-        hentParts((hashEntry *)sl.items[i], &f, &flen, &v, &vlen);
+    for (size_t i = 0; i < got; i++) {
+        hentParts((hashEntry *)items[i], &f, &flen, &v, &vlen);
         if (pat && !utilGlobMatch(pat->ptr, pat->len, (const char *)f, flen, 0)) continue;
         addReplyBulk(c, f, flen);
         addReplyBulk(c, v, vlen);
         n += 2;
     }
     setDeferredArrayLen(c, slot, n);
-    vlFree(sl.items);
+    vlFree(items);
 }
 
 const vlCommand vlHashCommands[] = {

@@ -244,29 +244,44 @@ static void lindexCommand(vlClient *c) {
         addReplyNull(c);
 }
 
+/* LRANGE and LTRIM key start end: start and end from argv[2] and argv[3], then the list at
+ * argv[1] (looked up for a write or a read; *o NULL when absent); VL_ERR once replied (not an
+ * integer, WRONGTYPE). */
+static int listRangeArgsOrReply(vlClient *c, int write, long long *start, long long *end,
+                                vlObj **o) {
+    if (getLongLongOrReply(c, &c->argv[2], start, NULL) != VL_OK ||
+        getLongLongOrReply(c, &c->argv[3], end, NULL) != VL_OK)
+        return VL_ERR;
+    int wrong;
+    *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_LIST, write, &wrong);
+    return wrong ? VL_ERR : VL_OK;
+}
+
+/* Redis's index rules for LRANGE and LTRIM: negative counts from the tail, then clamped to the
+ * list. 0 if the range is empty, else 1 with 0 <= start <= end < len. */
+static int listClampRange(long long len, long long *start, long long *end) {
+    /* len is far below LLONG_MAX, so len + negative never overflows */
+    if (*start < 0) *start = len + *start;
+    if (*end < 0) *end = len + *end;
+    if (*start < 0) *start = 0;
+    if (*start > *end || *start >= len) return 0;
+    if (*end >= len) *end = len - 1;
+    return 1;
+}
+
 static void lrangeCommand(vlClient *c) {
     long long start, end;
-    if (getLongLongOrReply(c, &c->argv[2], &start, NULL) != VL_OK ||
-        getLongLongOrReply(c, &c->argv[3], &end, NULL) != VL_OK)
-        return;
-    int wrong;
-    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_LIST, 0, &wrong);
-    if (wrong) return;
+    vlObj *o;
+    if (listRangeArgsOrReply(c, 0, &start, &end, &o) != VL_OK) return;
     if (!o) {
         addReplyArrayLen(c, 0);
         return;
     }
     plist *pl = objPtr(o);
-    long long len = (long long)plistLen(pl);
-    /* len is far below LLONG_MAX, so len + negative never overflows */
-    if (start < 0) start = len + start;
-    if (end < 0) end = len + end;
-    if (start < 0) start = 0;
-    if (start > end || start >= len) {
+    if (!listClampRange((long long)plistLen(pl), &start, &end)) {
         addReplyArrayLen(c, 0);
         return;
     }
-    if (end >= len) end = len - 1;
     long long n = end - start + 1;
     addReplyArrayLen(c, n);
     plistIter *it = plistIterNew(pl, start, PLIST_HEAD);
@@ -443,28 +458,20 @@ static void lremCommand(vlClient *c) {
 
 static void ltrimCommand(vlClient *c) {
     long long start, end;
-    if (getLongLongOrReply(c, &c->argv[2], &start, NULL) != VL_OK ||
-        getLongLongOrReply(c, &c->argv[3], &end, NULL) != VL_OK)
-        return;
-    int wrong;
-    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_LIST, 1, &wrong);
-    if (wrong) return;
+    vlObj *o;
+    if (listRangeArgsOrReply(c, 1, &start, &end, &o) != VL_OK) return;
     if (!o) {
         addReplyOk(c);
         return;
     }
     plist *pl = listForWrite(c->srv, o);
     long long len = (long long)plistLen(pl), ltrim, rtrim;
-    if (start < 0) start = len + start;
-    if (end < 0) end = len + end;
-    if (start < 0) start = 0;
-    if (start > end || start >= len) {
-        ltrim = len; /* everything goes */
-        rtrim = 0;
-    } else {
-        if (end >= len) end = len - 1;
+    if (listClampRange(len, &start, &end)) {
         ltrim = start;
         rtrim = len - end - 1;
+    } else {
+        ltrim = len; /* everything goes */
+        rtrim = 0;
     }
     if (rtrim) plistDelRange(pl, -rtrim, (size_t)rtrim);
     if (ltrim) plistDelRange(pl, 0, (size_t)ltrim);

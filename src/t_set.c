@@ -352,33 +352,8 @@ void *setValueDup(int enc, const void *ptr) {
     return d;
 }
 
-#define SET_MEM_EXACT_MAX 4096 /* exact up to this many members; bigger dicts are sampled */
-
 size_t setValueMem(int enc, const void *ptr, size_t samples) {
-    if (enc != OBJ_ENC_HT) return vlAllocSize(ptr);
-    dict *d = (dict *)ptr;
-    /* Bucket arrays are powers of two times 8 bytes: allocator size classes, so exact. */
-    size_t sum = vlAllocSize(d) + dictMemUsage(d) - sizeof(dict);
-    size_t n = dictSize(d);
-    if (n == 0) return sum;
-    if (samples == 0 || n <= SET_MEM_EXACT_MAX || samples >= n) {
-        dictIter it;
-        dictIterInit(&it, d);
-        dictLink *e;
-        while ((e = dictIterNext(&it)) != NULL) sum += vlAllocSize(e);
-        dictIterRelease(&it);
-        return sum;
-    }
-    dictLink *buf[64];
-    size_t want = samples < 64 ? samples : 64, got = 0, bytes = 0;
-    while (got < want) {
-        size_t k = dictSample(d, buf, want - got);
-        if (k == 0) break;
-        for (size_t i = 0; i < k; i++) bytes += vlAllocSize(buf[i]);
-        got += k;
-    }
-    if (got) sum += (size_t)((double)bytes / (double)got * (double)n);
-    return sum;
+    return objDictValueMem(enc, ptr, samples);
 }
 
 void setValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
@@ -412,14 +387,6 @@ static void setDeleteIfEmpty(vlClient *c, vlObj *o, const protoArg *key) {
     if (svSize(&v) != 0) return;
     dbDelete(c->srv, c->db, key->ptr, key->len);
     notifyKeyspaceEvent(c->srv, NOTIFY_GENERIC, "del", key->ptr, key->len, c->db->id);
-}
-
-/* Long replies check the output limits now and then and stop once the client is doomed, so
- * SRANDMEMBER key -4000000000 cannot grow a buffer without bound past its limit. */
-static int replyStillWanted(vlClient *c, unsigned long i) {
-    if ((i & 1023) != 1023) return 1;
-    clientCheckOutputLimits(c);
-    return !(c->flags & CLIENT_CLOSE_ASAP); /* replies to such a client are dropped */
 }
 
 static void replySetMembers(vlClient *c, const setVal *v, int as_set) {
@@ -629,22 +596,28 @@ static void spopWithCount(vlClient *c) {
     dbSignalModified(c->srv, c->db, c->argv[1].ptr, c->argv[1].len);
 }
 
-static void spopCommand(vlClient *c) {
+/* SPOP and SRANDMEMBER key [count]: with a count, withcount does it all; without, the set at
+ * argv[1] (looked up for a write or a read), or NULL once replied (a syntax error past the
+ * count, WRONGTYPE, or a null for an absent key). */
+static vlObj *setRandomOneOrReply(vlClient *c, int write, void (*withcount)(vlClient *c)) {
     if (c->argc == 3) {
-        spopWithCount(c);
-        return;
+        withcount(c);
+        return NULL;
     }
     if (c->argc > 3) {
         addReplyErrorSyntax(c);
-        return;
+        return NULL;
     }
     int wrong;
-    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 1, &wrong);
-    if (wrong) return;
-    if (!o) {
-        addReplyNull(c);
-        return;
-    }
+    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, write, &wrong);
+    if (wrong) return NULL;
+    if (!o) addReplyNull(c);
+    return o;
+}
+
+static void spopCommand(vlClient *c) {
+    vlObj *o = setRandomOneOrReply(c, 1, spopWithCount);
+    if (!o) return;
     setVal v = svOf(o);
     char buf[24];
     size_t len;
@@ -673,12 +646,7 @@ static void spopCommand(vlClient *c) {
 
 static void srandmemberWithCount(vlClient *c) {
     long long l;
-    if (getLongLongOrReply(c, &c->argv[2], &l, NULL) != VL_OK) return;
-    if (l == LLONG_MIN) {
-        addReplyError(c, "ERR value is out of range, value must between "
-                         "-9223372036854775807 and 9223372036854775807");
-        return;
-    }
+    if (aggRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
     int wrong;
     vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 0, &wrong);
     if (wrong) return;
@@ -698,7 +666,7 @@ static void srandmemberWithCount(vlClient *c) {
         for (unsigned long i = 0; i < count; i++) {
             p = svRandom(&v, buf, &len);
             addReplyBulk(c, p, len);
-            if (!replyStillWanted(c, i)) break; /* the client is being closed anyway */
+            if (!aggReplyStillWanted(c, i)) break; /* the client is being closed anyway */
         }
         return;
     }
@@ -735,21 +703,8 @@ static void srandmemberWithCount(vlClient *c) {
 }
 
 static void srandmemberCommand(vlClient *c) {
-    if (c->argc == 3) {
-        srandmemberWithCount(c);
-        return;
-    }
-    if (c->argc > 3) {
-        addReplyErrorSyntax(c);
-        return;
-    }
-    int wrong;
-    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 0, &wrong);
-    if (wrong) return;
-    if (!o) {
-        addReplyNull(c);
-        return;
-    }
+    vlObj *o = setRandomOneOrReply(c, 0, srandmemberWithCount);
+    if (!o) return;
     setVal v = svOf(o);
     char buf[24];
     size_t len;
@@ -946,48 +901,12 @@ static void sdiffstoreCommand(vlClient *c) {
 
 /* ---- SSCAN ---- */
 
-typedef struct scanList {
-    dictLink **items;
-    size_t n, cap;
-} scanList;
-
-static void scanCollect(void *ctx, dictLink *e) {
-    scanList *sl = ctx;
-    if (sl->n == sl->cap) {
-        sl->cap = sl->cap ? sl->cap * 2 : 16;
-        sl->items = vlRealloc(sl->items, sl->cap * sizeof(*sl->items));
-    }
-    sl->items[sl->n++] = e;
-}
-
 static void sscanCommand(vlClient *c) {
     unsigned long cursor;
-    if (getScanCursorOrReply(c, &c->argv[2], &cursor) != VL_OK) return;
-    int wrong;
-    vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 0, &wrong);
-    if (wrong) return;
-    if (!o) {
-        addReplyScanCursor(c, 0);
-        addReplyArrayLen(c, 0);
-        return;
-    }
-    long long count = 10;
-    const protoArg *pat = NULL;
-    for (int i = 3; i < c->argc; i += 2) {
-        if (argEq(&c->argv[i], "count") && i + 1 < c->argc) {
-            if (getLongLongOrReply(c, &c->argv[i + 1], &count, NULL) != VL_OK) return;
-            if (count < 1) {
-                addReplyErrorSyntax(c);
-                return;
-            }
-        } else if (argEq(&c->argv[i], "match") && i + 1 < c->argc) {
-            pat = &c->argv[i + 1];
-            if (pat->len == 1 && pat->ptr[0] == '*') pat = NULL; /* matches everything */
-        } else {
-            addReplyErrorSyntax(c);
-            return;
-        }
-    }
+    long long count;
+    const protoArg *pat;
+    vlObj *o = aggScanStartOrReply(c, OBJ_SET, &cursor, &count, &pat);
+    if (!o) return;
     setVal v = svOf(o);
     const char *p;
     size_t len;
@@ -1007,22 +926,18 @@ static void sscanCommand(vlClient *c) {
         setDeferredArrayLen(c, slot, n);
         return;
     }
-    scanList sl = {NULL, 0, 0};
-    /* Bounded work per call: at most count*10 buckets, as Redis, even if they are empty. */
-    long long budget = count > LLONG_MAX / 10 ? LLONG_MAX : count * 10;
-    do {
-        cursor = dictScan(v.ptr, cursor, scanCollect, &sl);
-    } while (cursor != 0 && budget-- > 0 && (long long)sl.n < count);
+    dictLink **items;
+    size_t got = aggDictScan(v.ptr, &cursor, count, &items);
     addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
-    for (size_t i = 0; i < sl.n; i++) {
-        p = (const char *)memberParts(sl.items[i], &len);
+    for (size_t i = 0; i < got; i++) {
+        p = (const char *)memberParts(items[i], &len);
         if (pat && !utilGlobMatch(pat->ptr, pat->len, p, len, 0)) continue;
         addReplyBulk(c, p, len);
         n++;
     }
     setDeferredArrayLen(c, slot, n);
-    vlFree(sl.items);
+    vlFree(items);
 }
 
 const vlCommand vlSetCommands[] = {
