@@ -40,7 +40,7 @@ CTEST_BINS := $(patsubst tests/c/%.c,tests/c/.build/%,$(CTEST_SRCS))
 UTIL_SRCS  := $(wildcard utils/*.c)
 UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
 
-.PHONY: all deps run test test-c test-tcl bench check-symbols clean format format-check \
+.PHONY: all deps run test test-c test-tcl bench fuzz check-symbols clean format format-check \
         test-defrag-loop test-defrag-stress install
 
 all: deps $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
@@ -112,8 +112,23 @@ test-defrag-loop: all
 bench: all
 	sh utils/bench.sh --short
 
+# libFuzzer on the request parser (clang, ASan, UBSan, libc malloc). Not part of `make test`:
+# a fuzz run is open-ended; FUZZ_SECONDS bounds it.
+FUZZ_SECONDS ?= 60
+FUZZ_BIN := tests/fuzz/.build/fuzz_proto
+fuzz: $(FUZZ_BIN)
+	mkdir -p tests/fuzz/.build/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		tests/fuzz/.build/corpus tests/fuzz/seeds
+
+$(FUZZ_BIN): tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c src/*.h
+	mkdir -p $(@D)
+	clang -std=c11 -g -O1 -D_GNU_SOURCE -DVL_LIBC_MALLOC -Wall -Wextra -Werror \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ \
+		tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c -lm
+
 format:
-	clang-format -i src/*.c src/*.h tests/c/*.c utils/*.c
+	clang-format -i src/*.c src/*.h tests/c/*.c tests/fuzz/*.c utils/*.c
 
 format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h
@@ -125,6 +140,6 @@ install: $(LIBA)
 	sed 's|@PREFIX@|$(PREFIX)|' src/valkey-lite.pc.in > $(PREFIX)/lib/pkgconfig/valkey-lite.pc
 
 clean:
-	rm -rf src/.build tests/c/.build $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
+	rm -rf src/.build tests/c/.build tests/fuzz/.build $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
 
 -include $(wildcard $(OBJDIR)/*.d)
