@@ -240,6 +240,9 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     vlCommandStats *st = &s->cmdstats[idx];
     st->calls++;
     st->usec += (long long)dur;
+    /* ceil(log2(dur)): 1 us and less in bucket 0, 2 us in 1, 3-4 us in 2, ... */
+    int b = dur <= 1 ? 0 : 64 - __builtin_clzll(dur - 1);
+    st->lat_hist[b < CMD_LAT_BUCKETS ? b : CMD_LAT_BUCKETS - 1]++;
     s->stats.numcommands++;
     c->lastcmd = cmd;
     c->cmd = NULL;

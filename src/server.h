@@ -209,9 +209,11 @@ typedef struct vlErrorStat {
 } vlErrorStat;
 
 /* Per-server, per-command figures (the command table itself is const and shared). */
+#define CMD_LAT_BUCKETS 32 /* LATENCY HISTOGRAM: bucket i counts calls of (2^(i-1), 2^i] us */
 typedef struct vlCommandStats {
     long long calls, failed_calls, rejected_calls;
     long long usec;
+    long long lat_hist[CMD_LAT_BUCKETS]; /* the last bucket also holds anything longer */
 } vlCommandStats;
 
 extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],

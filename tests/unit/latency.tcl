@@ -81,4 +81,47 @@ start_server {tags {"latency"}} {
         assert_match "=*" [$c latency doctor]
         $c close
     }
+
+    test "LATENCY HISTOGRAM - per command, cumulative, power-of-two microsecond bounds" {
+        r config resetstat
+        for {set i 0} {$i < 50} {incr i} { r set k$i v }
+        r debug sleep 0.003
+        set h [r latency histogram set nosuchcommand set debug]
+        # set once although named twice; unknown names skipped
+        assert_equal 2 [expr {[llength $h] / 2}]
+        set set [dict get $h set]
+        assert_equal 50 [dict get $set calls]
+        set buckets [dict get $set histogram_usec]
+        set prev 0
+        set prevbound 0
+        foreach {bound cum} $buckets {
+            assert {$bound > $prevbound && ($bound & ($bound - 1)) == 0} "bound $bound"
+            assert {$cum > $prev} "cumulative $cum after $prev"
+            set prev $cum
+            set prevbound $bound
+        }
+        assert_equal 50 $prev
+        # DEBUG SLEEP 0.003 took at least 3 ms: its only bucket is 4096 us or above
+        set dbg [dict get [dict get $h debug] histogram_usec]
+        assert_equal 2 [llength $dbg]
+        assert {[lindex $dbg 0] >= 4096} "debug bucket [lindex $dbg 0]"
+        # no arguments: every command that ran, and none that did not
+        set all [r latency histogram]
+        assert {[dict exists $all set] && [dict exists $all config] && ![dict exists $all get]}
+        r config resetstat
+        assert {![dict exists [r latency histogram] set]}
+    }
+
+    test "LATENCY HISTOGRAM - a map in RESP3" {
+        r config resetstat
+        set c [new_client]
+        $c hello 3
+        $c readraw 1
+        assert_equal "%0" [$c latency histogram ping]
+        $c readraw 0
+        $c ping
+        $c readraw 1
+        assert_equal "%1" [$c latency histogram ping]
+        $c close
+    }
 }
