@@ -33,6 +33,7 @@ VL_BIN=${VL_SERVER:-$ROOT/src/valkey-lite-server}
 RD_BIN=${REDIS_SERVER:-/usr/bin/redis-server}
 BENCH=${REDIS_BENCHMARK:-redis-benchmark}
 CLI=${REDIS_CLI:-redis-cli}
+. "$(dirname "$0")/benchlib.sh" # stopPid, freePort, launchServer
 
 MODE=short
 CSV=
@@ -97,20 +98,6 @@ VL_PID=
 RD_PID=
 SUB_PID=
 
-# Stop one process we started, by its PID: TERM, up to 3 s, then KILL.
-stopPid() {
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || return 0
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 60 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    kill -9 "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    return 0
-}
-
 cleanup() {
     trap - EXIT INT TERM
     stopPid "$SUB_PID"
@@ -148,34 +135,12 @@ RD_PORT=$2
 # startServer vl|rd: start it pinned, wait (bounded) for PONG; sets VL_PID / RD_PID.
 startServer() {
     if [ "$1" = vl ]; then
-        $PIN_SRV "$VL_BIN" --port "$VL_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-            --daemonize no --dir "$WORK" --enable-debug-command local \
-            >>"$WORK/vl.log" 2>&1 &
-        VL_PID=$!
-        pid=$VL_PID port=$VL_PORT
+        launchServer vl "$VL_BIN" "$VL_PORT" $PIN_SRV || return 1
+        VL_PID=$LAUNCHED_PID
     else
-        $PIN_SRV "$RD_BIN" --port "$RD_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-            --daemonize no --dir "$WORK" --enable-debug-command local \
-            >>"$WORK/rd.log" 2>&1 &
-        RD_PID=$!
-        pid=$RD_PID port=$RD_PORT
+        launchServer rd "$RD_BIN" "$RD_PORT" $PIN_SRV || return 1
+        RD_PID=$LAUNCHED_PID
     fi
-    i=0
-    while [ $i -lt 100 ]; do
-        [ "$(timeout 2 $CLI -h 127.0.0.1 -p "$port" ping 2>/dev/null)" = PONG ] && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.05
-        i=$((i + 1))
-    done
-    if [ "$(timeout 2 $CLI -h 127.0.0.1 -p "$port" ping 2>/dev/null)" != PONG ]; then
-        echo "bench.sh: $1 server did not start; log:" >&2
-        tail -5 "$WORK/$1.log" >&2
-        return 1
-    fi
-    # Same subscriber buffer policy on both, so a slow subscriber is never cut mid-run.
-    timeout 5 $CLI -h 127.0.0.1 -p "$port" config set client-output-buffer-limit "pubsub 0 0 0" \
-        >/dev/null 2>&1
-    return 0
 }
 
 startServer vl || exit 1

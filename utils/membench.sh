@@ -29,6 +29,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VL_BIN=${VL_SERVER:-$ROOT/src/valkey-lite-server}
 RD_BIN=${REDIS_SERVER:-/usr/bin/redis-server}
 CLI=${REDIS_CLI:-redis-cli}
+. "$(dirname "$0")/benchlib.sh" # stopPid, freePort, launchServer
 CSV=
 SCALE=1
 KEEP=0
@@ -66,18 +67,6 @@ VL_BIN=$WORK/valkey-lite-server
 SRV_PID=
 SUB_PID=
 
-stopPid() {
-    [ -n "$1" ] || return 0
-    kill "$1" 2>/dev/null || return 0
-    i=0
-    while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do
-        sleep 0.05
-        i=$((i + 1))
-    done
-    kill -9 "$1" 2>/dev/null
-    wait "$1" 2>/dev/null
-    return 0
-}
 cleanup() {
     trap - EXIT INT TERM
     stopPid "$SUB_PID"
@@ -163,27 +152,12 @@ else:
     emit(gen(sys.argv[1], int(sys.argv[2])))
 EOF
 
-freePort() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # startServer vl|rd: a fresh server on a free port; sets SRV_PID and PORT.
 startServer() {
     PORT=$(freePort)
     if [ "$1" = vl ]; then bin=$VL_BIN; else bin=$RD_BIN; fi
-    "$bin" --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize no \
-        --dir "$WORK" --enable-debug-command local >>"$WORK/$1.log" 2>&1 &
-    SRV_PID=$!
-    i=0
-    while [ $i -lt 100 ]; do
-        [ "$(timeout 2 $CLI -p "$PORT" ping 2>/dev/null)" = PONG ] && break
-        kill -0 "$SRV_PID" 2>/dev/null || break
-        sleep 0.05
-        i=$((i + 1))
-    done
-    [ "$(timeout 2 $CLI -p "$PORT" ping 2>/dev/null)" = PONG ] || return 1
-    timeout 5 $CLI -p "$PORT" config set client-output-buffer-limit "pubsub 0 0 0" >/dev/null 2>&1
-    return 0
+    launchServer "$1" "$bin" "$PORT" || return 1
+    SRV_PID=$LAUNCHED_PID
 }
 
 info() { # field -> value from INFO
