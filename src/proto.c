@@ -182,6 +182,21 @@ static int readHeader(proto *p, const char *buf, size_t len, long long *out, siz
                       const char *too_big) {
     const char *start = buf + p->pos;
     size_t avail = len - p->pos;
+    /* Fast path, the usual header ("$3", "*16"): up to 18 digits without a leading zero
+     * (what the strict parse accepts) and the '\r' with a byte after it, in one pass. The
+     * result is the one the general path below gives. Callgrind, SET at -P 16: about 250 of
+     * 2,275 instructions per request went to memchr and the strict parse. */
+    const char *d = start + 1, *end = start + avail;
+    if (d < end && *d >= '1' && *d <= '9') {
+        long long v = 0;
+        const char *q = d;
+        while (q < end && q - d < 18 && (unsigned)(*q - '0') <= 9) v = v * 10 + (*q++ - '0');
+        if (q + 1 < end && *q == '\r') {
+            *out = v;
+            *hdrlen = (size_t)(q - start) + 2;
+            return 1;
+        }
+    }
     const char *cr = memchr(start, '\r', avail);
     if (!cr || (size_t)(cr - start) + 1 >= avail) {
         if (avail > PROTO_INLINE_MAX) {

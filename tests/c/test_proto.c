@@ -102,6 +102,14 @@ static void testLimitsAndErrors(void) {
         {"*1\r\n$x\r\n", "Protocol error: invalid bulk length"},
         {"*1\r\n$600000000\r\n", "Protocol error: invalid bulk length"},
         {"*1\r\nfoo\r\n", "Protocol error: expected '$', got 'f'"},
+        /* header numbers: the fast path and the strict parse agree */
+        {"*1\r\n$03\r\n", "Protocol error: invalid bulk length"}, /* leading zero */
+        {"*1\r\n$3a\r\n", "Protocol error: invalid bulk length"}, /* junk after digits */
+        {"*1\r\n$+3\r\n", "Protocol error: invalid bulk length"}, /* sign */
+        {"*1\r\n$ 3\r\n", "Protocol error: invalid bulk length"}, /* space */
+        {"*1\r\n$\r\n", "Protocol error: invalid bulk length"},   /* empty */
+        {"*1234567890123456789\r\n", "Protocol error: invalid multibulk length"}, /* 19 digits */
+        {"*0001\r\n", "Protocol error: invalid multibulk length"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         proto p;
@@ -111,6 +119,20 @@ static void testLimitsAndErrors(void) {
         /* sticky: more bytes do not clear it */
         CHECK_EQ(protoParse(&p, "*1\r\n$4\r\nPING\r\n", 14), PROTO_ERROR);
         protoFree(&p);
+    }
+    /* a header whose '\r' is the last byte so far waits for more, on both paths */
+    {
+        proto q;
+        protoInit(&q, MAXBULK);
+        CHECK_EQ(protoParse(&q, "*1\r", 3), PROTO_NEED_MORE);
+        CHECK_EQ(protoParse(&q, "*1\r\n$10\r", 9), PROTO_NEED_MORE);
+        CHECK_EQ(protoParse(&q, "*1\r\n$10\r\n0123456789\r\n", 21), PROTO_DONE);
+        CHECK(q.argc == 1 && q.argv[0].len == 10);
+        protoFree(&q);
+        protoInit(&q, MAXBULK);
+        CHECK_EQ(protoParse(&q, "*1\r\n$0\r\n\r\n", 11), PROTO_DONE); /* "0": strict path */
+        CHECK(q.argc == 1 && q.argv[0].len == 0);
+        protoFree(&q);
     }
     /* a client announcing two billion arguments gets nothing allocated for them */
     proto p;
