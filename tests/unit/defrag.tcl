@@ -144,7 +144,7 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
         assert {[s allocator_resident] > $base_res + 100*1024*1024}
         r flushall sync
         # no waiting: the purge happened inside FLUSHALL
-        assert {[s allocator_resident] < $base_res + 8*1024*1024} "resident [s allocator_resident] vs $base_res"
+        assert {[s allocator_resident] < $base_res + 8*1024*1024} "resident [s allocator_resident] vs $base_res (active [s allocator_active] dirty [s allocator_dirty] muzzy [s allocator_muzzy] allocated [s allocator_allocated])"
         assert {[s used_memory_rss] < $base_rss + 16*1024*1024} "rss [s used_memory_rss] vs $base_rss"
         r debug populate 500000 k 200
         r flushall async
