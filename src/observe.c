@@ -187,6 +187,8 @@ static const char *latencyHelp[] = {
     "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
     "DOCTOR",
     "    Return a human readable latency analysis report.",
+    "GRAPH <event>",
+    "    Return an ASCII latency graph for the <event> class.",
     "HISTOGRAM [COMMAND ...]",
     "    Return a cumulative distribution of latencies in the format of a histogram for the "
     "specified command names.",
@@ -362,6 +364,74 @@ static void latencyDoctor(vlServer *s, vstr **out) {
                     "machine's load and that the server is not swapping.\n");
 }
 
+/* LATENCY GRAPH event: the latest samples (up to 80) as columns, oldest on the left, each
+ * scaled between the lowest and the highest sample onto 4 rows of two steps ('_' a half
+ * cell, '#' a full one, '|' below), and under each column how long ago it was, written
+ * top-down ("9s", "12m", "3h", "2d"). */
+#define LATENCY_GRAPH_COLS 80
+static void latencyGraph(vlClient *c) {
+    struct vlLatency *lt = c->srv->latency;
+    const latEvent *ev = latencyFind(lt, c->argv[2].ptr, c->argv[2].len);
+    if (!ev || !ev->used) {
+        addReplyErrorFormat(c, "ERR No samples available for event '%.*s'",
+                            (int)(c->argv[2].len > 64 ? 64 : c->argv[2].len), c->argv[2].ptr);
+        return;
+    }
+    int n = ev->used < LATENCY_GRAPH_COLS ? ev->used : LATENCY_GRAPH_COLS;
+    int first = ev->used - n;
+    long long lo = 0, hi = 0;
+    for (int i = 0; i < n; i++) {
+        long long l = latencySampleAt(ev, first + i)->latency;
+        if (i == 0 || l < lo) lo = l;
+        if (i == 0 || l > hi) hi = l;
+    }
+    vstr *out = NULL;
+    vstrCatFmt(&out, "%s - high %lld ms, low %lld ms (all time high %lld ms)\n", ev->name, hi, lo,
+               ev->max);
+    for (int i = 0; i < LATENCY_GRAPH_COLS; i++) vstrCat(&out, "-", 1);
+    vstrCat(&out, "\n", 1);
+    int h[LATENCY_GRAPH_COLS];
+    char label[LATENCY_GRAPH_COLS][8];
+    int64_t now = (int64_t)(utilMsTime() / 1000);
+    size_t maxlabel = 0;
+    for (int i = 0; i < n; i++) {
+        const latSample *smp = latencySampleAt(ev, first + i);
+        h[i] = hi == lo ? 8 : 1 + (int)((smp->latency - lo) * 7 / (hi - lo)); /* 1..8 */
+        long long ago = now - smp->time;
+        if (ago < 0) ago = 0;
+        if (ago < 60)
+            snprintf(label[i], sizeof(label[i]), "%llds", ago);
+        else if (ago < 3600)
+            snprintf(label[i], sizeof(label[i]), "%lldm", ago / 60);
+        else if (ago < 86400)
+            snprintf(label[i], sizeof(label[i]), "%lldh", ago / 3600);
+        else
+            snprintf(label[i], sizeof(label[i]), "%lldd",
+                     ago / 86400 > 99999 ? 99999 : ago / 86400);
+        if (strlen(label[i]) > maxlabel) maxlabel = strlen(label[i]);
+    }
+    for (int row = 3; row >= 0; row--) { /* row r holds steps 2r+1 and 2r+2 */
+        for (int i = 0; i < n; i++) {
+            char ch = ' ';
+            if (h[i] >= 2 * row + 3)
+                ch = '|';
+            else if (h[i] == 2 * row + 2)
+                ch = '#';
+            else if (h[i] == 2 * row + 1)
+                ch = '_';
+            vstrCat(&out, &ch, 1);
+        }
+        vstrCat(&out, "\n", 1);
+    }
+    vstrCat(&out, "\n", 1);
+    for (size_t k = 0; k < maxlabel; k++) {
+        for (int i = 0; i < n; i++) vstrCat(&out, k < strlen(label[i]) ? &label[i][k] : " ", 1);
+        vstrCat(&out, "\n", 1);
+    }
+    addReplyVerbatim(c, out->buf, out->len, "txt");
+    vstrFree(out);
+}
+
 typedef struct latHistCtx {
     const vlCommand **cmd;
     const vlCommandStats **st;
@@ -482,6 +552,12 @@ void latencyCommand(vlClient *c) {
             }
         }
         addReplyLongLong(c, reset);
+    } else if (argEq(&c->argv[1], "graph")) {
+        if (c->argc != 3) {
+            addReplyErrorSubArity(c, "latency");
+            return;
+        }
+        latencyGraph(c);
     } else if (argEq(&c->argv[1], "histogram")) {
         latencyHistogram(c);
     } else if (argEq(&c->argv[1], "doctor")) {

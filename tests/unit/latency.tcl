@@ -124,4 +124,22 @@ start_server {tags {"latency"}} {
         assert_equal "%1" [$c latency histogram ping]
         $c close
     }
+
+    test "LATENCY GRAPH - header, four rows of columns, labels; errors" {
+        r config set latency-monitor-threshold 10
+        r latency reset
+        assert_error "ERR No samples available for event 'command'" {r latency graph command}
+        assert_error "*wrong number of arguments*" {r latency graph}
+        r debug sleep 0.03
+        set g [r latency graph command]
+        set lines [split $g "\n"]
+        assert_match "command - high * ms, low * ms (all time high * ms)" [lindex $lines 0]
+        assert_equal [string repeat - 80] [lindex $lines 1]
+        # one sample: the highest and the lowest, a full column
+        assert_equal "#" [lindex $lines 2]
+        foreach i {3 4 5} { assert_equal "|" [lindex $lines $i] }
+        assert_equal "" [lindex $lines 6]
+        assert_match {[0-9]} [lindex $lines 7]
+        r config set latency-monitor-threshold 0
+    }
 }
