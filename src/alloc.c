@@ -28,6 +28,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jemalloc/jemalloc.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/resource.h>
 #else
@@ -40,12 +41,16 @@ struct vlHeap {
     int flags;      /* MALLOCX_ARENA | MALLOCX_TCACHE, 0 under libc */
     int free_flags; /* MALLOCX_TCACHE */
     size_t used;    /* usable bytes of live blocks */
+    struct binUse {
+        size_t nonfull_used, nonfull_slabs; /* regions in use in, and count of, non-full slabs */
+    } *bins;        /* per bin of the arena, as of the last allocBinStatsRefresh */
+    int bins_valid;
 };
 
 static _Thread_local vlHeap *cur_heap;
 static _Thread_local size_t fallback_used; /* blocks made with no heap entered */
 static long fail_after = -1;
-static unsigned hint_margin_pct = 125; /* see allocMoveHint */
+static unsigned hint_margin_pct = 150; /* see moveHint */
 
 static void allocOom(size_t size) {
     fprintf(stderr, "valkey-lite: out of memory allocating %zu bytes\n", size);
@@ -133,14 +138,196 @@ void allocHeapDestroy(vlHeap *h) {
     mallctl("tcache.destroy", NULL, NULL, &h->tcache, sizeof(h->tcache));
     snprintf(name, sizeof(name), "arena.%u.destroy", h->arena);
     mallctl(name, NULL, NULL, NULL, 0);
+    free(h->bins);
     free(h);
+}
+
+/* ------------------------------------------------------------- the move hint */
+
+/* The bin map, read once from arenas.bin.* (Debian's jemalloc has quantum 16 and 36 bins;
+ * nothing here assumes either), and the MIBs of the controls the hint reads per block or
+ * per refresh, so no control name is parsed on the hot path (by name, mallctl's string
+ * parsing was ~10% of a defrag pass in perf). */
+typedef struct binGeom {
+    size_t size, slab;
+    uint32_t nregs;
+} binGeom;
+
+static struct {
+    int ok;
+    unsigned nbins;
+    binGeom *bins;
+    size_t query[3], querylen;
+    size_t epoch[1], epochlen;
+    size_t curregs[6], curslabs[6], nonfull[6], statlen; /* stats.arenas.<i>.bins.<j>.* */
+} geo;
+static pthread_once_t geo_once = PTHREAD_ONCE_INIT;
+
+static int ctlU(const char *name, void *v, size_t want) {
+    size_t sz = want;
+    return mallctl(name, v, &sz, NULL, 0) == 0 && sz == want ? 0 : -1;
+}
+
+static void geoInit(void) {
+    unsigned nb = 0;
+    if (ctlU("arenas.nbins", &nb, sizeof(nb)) != 0 || nb == 0) return;
+    binGeom *b = calloc(nb, sizeof(*b));
+    if (!b) allocOom(nb * sizeof(*b));
+    for (unsigned j = 0; j < nb; j++) {
+        char name[64];
+        snprintf(name, sizeof(name), "arenas.bin.%u.size", j);
+        int r = ctlU(name, &b[j].size, sizeof(b[j].size));
+        snprintf(name, sizeof(name), "arenas.bin.%u.nregs", j);
+        r |= ctlU(name, &b[j].nregs, sizeof(b[j].nregs));
+        snprintf(name, sizeof(name), "arenas.bin.%u.slab_size", j);
+        r |= ctlU(name, &b[j].slab, sizeof(b[j].slab));
+        if (r != 0 || (j > 0 && b[j].size <= b[j - 1].size)) {
+            free(b);
+            return;
+        }
+    }
+    geo.querylen = 3;
+    geo.epochlen = 1;
+    geo.statlen = 6;
+    size_t l1 = 6, l2 = 6;
+    if (mallctlnametomib("experimental.utilization.query", geo.query, &geo.querylen) != 0 ||
+        mallctlnametomib("epoch", geo.epoch, &geo.epochlen) != 0 ||
+        mallctlnametomib("stats.arenas.0.bins.0.curregs", geo.curregs, &geo.statlen) != 0 ||
+        mallctlnametomib("stats.arenas.0.bins.0.curslabs", geo.curslabs, &l1) != 0 ||
+        mallctlnametomib("stats.arenas.0.bins.0.nonfull_slabs", geo.nonfull, &l2) != 0 ||
+        geo.statlen != 6 || l1 != 6 || l2 != 6) {
+        free(b);
+        return;
+    }
+    geo.bins = b;
+    geo.nbins = nb;
+    geo.ok = 1;
+}
+
+static int geoReady(void) {
+    pthread_once(&geo_once, geoInit);
+    return geo.ok;
+}
+
+/* The bin of a small size class, or -1 for a large extent. */
+static int binOf(size_t size) {
+    int lo = 0, hi = (int)geo.nbins - 1;
+    if (size > geo.bins[hi].size) return -1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (geo.bins[mid].size < size)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return geo.bins[lo].size == size ? lo : -1;
+}
+
+static void epochRefresh(void) {
+    uint64_t e = 1;
+    size_t sz = sizeof(e);
+    if (geoReady())
+        mallctlbymib(geo.epoch, geo.epochlen, &e, &sz, &e, sz);
+    else
+        mallctl("epoch", &e, &sz, &e, sz);
+}
+
+static size_t statRead(size_t *mib, unsigned arena, unsigned bin) {
+    size_t v = 0, sz = sizeof(v);
+    mib[2] = arena;
+    mib[4] = bin;
+    if (mallctlbymib(mib, geo.statlen, &v, &sz, NULL, 0) != 0) return 0;
+    return v;
+}
+
+/* Per-bin use of the heap's arena after an epoch refresh: the regions in use and the slab
+ * count of the non-full slabs. The slab being filled (slabcur) is in neither jemalloc's
+ * full nor its non-full count; it is counted here as non-full, the hint never moves out of
+ * it anyway. Costs ~20 us (the epoch merges every arena's stats), so the engine calls it
+ * once per slice and every 1024 blocks of a synchronous pass, not per block. */
+void allocBinStatsRefresh(vlHeap *h) {
+    epochRefresh();
+    if (!h || !geoReady()) return;
+    if (!h->bins) {
+        h->bins = calloc(geo.nbins, sizeof(*h->bins));
+        if (!h->bins) allocOom(geo.nbins * sizeof(*h->bins));
+    }
+    for (unsigned j = 0; j < geo.nbins; j++) {
+        size_t curregs = statRead(geo.curregs, h->arena, j);
+        size_t curslabs = statRead(geo.curslabs, h->arena, j);
+        size_t nonfull = statRead(geo.nonfull, h->arena, j);
+        size_t nregs = geo.bins[j].nregs, full = 0;
+        if (curslabs > nonfull + 1) full = curslabs - nonfull - 1;
+        size_t in_full = full * nregs;
+        h->bins[j].nonfull_slabs = curslabs > full ? curslabs - full : 0;
+        h->bins[j].nonfull_used = curregs > in_full ? curregs - in_full : 0;
+    }
+    h->bins_valid = 1;
+}
+
+typedef struct utilQuery {
+    void *slabcur;
+    size_t nfree, nregs, size, bin_nfree, bin_nregs;
+} utilQuery;
+
+static int utilQueryOf(const void *ptr, utilQuery *q) {
+    size_t sz = sizeof(*q);
+    const void *p = ptr;
+    if (geoReady())
+        return mallctlbymib(geo.query, geo.querylen, q, &sz, (void *)&p, sizeof(p)) == 0 ? 0 : -1;
+    return mallctl("experimental.utilization.query", q, &sz, (void *)&p, sizeof(p)) == 0 ? 0 : -1;
+}
+
+/* Should this block (of usable size `size`) move? Never out of a full slab or the slab being
+ * filled (moving would only refill the holes we leave). Always out of a slab under 1/8
+ * used: it is nearly free and emptying it gives a whole slab back. Never out of a slab at
+ * least 7/8 used: it is dense already, and moving its blocks is churn. In between, move when
+ * the slab's use is at most hint_margin_pct percent of the average use of its bin's
+ * non-full slabs (allocBinStatsRefresh). Full slabs are left out of the average: they are
+ * never sources, and counting them made a half-emptied bin look denser than its
+ * candidates are. Before any refresh, the bin's all-slab figure from the query stands in.
+ *
+ * The margin is above 100 because uniform deletes leave every slab of a bin at the average
+ * (with the old all-slab average, 80-90% moved nothing and 100% stalled the keys scenario at
+ * 1.21). With this non-full average, vl-fragbench, two rounds each (keys 1M, hash 500k,
+ * pubsub 1M; passes / engine CPU s): margin 110: keys 3 / 1.5, hash 6 / 1.9;
+ * 125: keys 3 / 1.85-2.10, hash 2 / 0.67-0.76, pubsub 66k moves / 1.24-1.29;
+ * 150: keys 2 / 1.21-1.58, hash 2 / 0.69-0.79 (ending lower, 1.01 against 1.04),
+ * pubsub 88k moves / 1.09-1.26. So 150. */
+static int moveHint(vlHeap *h, const void *ptr, size_t size) {
+    utilQuery q;
+    if (utilQueryOf(ptr, &q) != 0) return 0;
+    if (q.nregs <= 1 || q.nfree == 0) return 0; /* large extent or full slab */
+    if (q.slabcur != NULL && (const char *)ptr >= (const char *)q.slabcur &&
+        (const char *)ptr < (const char *)q.slabcur + q.size)
+        return 0;
+    size_t used = q.nregs - q.nfree;
+    if (used * 8 < q.nregs) return 1;
+    if (used * 8 >= q.nregs * 7) return 0;
+    size_t avg_used, avg_slabs;
+    int bin = h && h->bins_valid && geo.ok ? binOf(size) : -1;
+    if (bin >= 0 && h->bins[bin].nonfull_slabs > 0) {
+        avg_used = h->bins[bin].nonfull_used;
+        avg_slabs = h->bins[bin].nonfull_slabs;
+    } else {
+        if (q.bin_nregs == 0) return 0;
+        avg_used = q.bin_nregs - q.bin_nfree;
+        avg_slabs = q.bin_nregs / q.nregs;
+    }
+    /* used <= margin/100 * avg_used/avg_slabs, in integers */
+    return (__uint128_t)used * avg_slabs * 100 <=
+           (__uint128_t)avg_used * hint_margin_pct;
+}
+
+int allocMoveHint(const void *ptr) {
+    return moveHint(cur_heap, ptr, sallocx((void *)ptr, 0));
 }
 
 /* The move copies the whole usable size: callers may keep data past the size they asked
  * for (a string's spare capacity), and the new block has the same size class. */
 void *allocMove(void *ptr, int force) {
-    if (!force && !allocMoveHint(ptr)) return NULL;
     size_t size = sallocx(ptr, 0);
+    if (!force && !moveHint(cur_heap, ptr, size)) return NULL;
     int flags = MALLOCX_TCACHE_NONE | (cur_heap ? MALLOCX_ARENA(cur_heap->arena) : 0);
     void *p = mallocx(size, flags);
     if (!p) allocOom(size);
@@ -149,42 +336,24 @@ void *allocMove(void *ptr, int force) {
     return p;
 }
 
-typedef struct {
-    void *slabcur;
-    size_t nfree, nregs, size, bin_nfree, bin_nregs;
-} utilQuery;
+/* DEBUG DEFRAG BINS: the bin map and the heap's per-bin figures of the last refresh. */
+int allocBinCount(void) {
+    return geoReady() ? (int)geo.nbins : 0;
+}
 
-/* Should this block move? Never out of a full slab or the slab being filled (moving would
- * only refill the holes we leave). Always out of a slab under 1/8 used: it is nearly free and
- * emptying it gives a whole slab back. Never out of a slab at least 7/8 used: it is dense
- * already, and moving its blocks is churn. In between, move when the slab's use is at most
- * hint_margin_pct (125) percent of the bin's average use.
- *
- * Why above the average and not below it (measured, 400k keys of 150 B, every other key
- * deleted, passes until one moves < 1000 blocks): the deletes leave every slab of a bin at
- * the same use, so the average is the use of every slab and a few odd slabs pull it just
- * below. Margin 80% or 90%: 1.91 -> 1.91 (nothing moves). 100%: 1.91 -> 1.21, stalled, the
- * object bin untouched. 110%: 1.00 in 2 passes, 277,609 moves; 125%: 1.00, 2 passes, 276,634
- * moves; 150%: 1.00, 277,222 moves. 125% also covers two standard deviations of the spread
- * that random deletes leave in a 32-region slab (the 640-byte bin of list chunks). The bin
- * figures come straight from the query (jemalloc keeps them current), so no epoch refresh is
- * needed per block. */
-int allocMoveHint(const void *ptr) {
-    utilQuery q;
-    size_t sz = sizeof(q);
-    const void *p = ptr;
-    if (mallctl("experimental.utilization.query", &q, &sz, (void *)&p, sizeof(p)) != 0) return 0;
-    if (q.nregs <= 1 || q.nfree == 0) return 0; /* large extent or full slab */
-    if (q.slabcur != NULL && (const char *)ptr >= (const char *)q.slabcur &&
-        (const char *)ptr < (const char *)q.slabcur + q.size)
-        return 0;
-    size_t used = q.nregs - q.nfree;
-    if (used * 8 < q.nregs) return 1;
-    if (used * 8 >= q.nregs * 7 || q.bin_nregs == 0) return 0;
-    size_t bin_used = q.bin_nregs - q.bin_nfree;
-    /* used/nregs <= margin/100 * bin_used/bin_nregs, in integers */
-    return (__uint128_t)used * q.bin_nregs * 100 <=
-           (__uint128_t)bin_used * q.nregs * hint_margin_pct;
+int allocBinInfo(const vlHeap *h, int j, allocBin *out) {
+    if (!geoReady() || j < 0 || (unsigned)j >= geo.nbins) return -1;
+    memset(out, 0, sizeof(*out));
+    out->size = geo.bins[j].size;
+    out->nregs = geo.bins[j].nregs;
+    out->slab_size = geo.bins[j].slab;
+    if (h && h->bins_valid) {
+        out->nonfull_slabs = h->bins[j].nonfull_slabs;
+        out->nonfull_used = h->bins[j].nonfull_used;
+        out->curregs = statRead(geo.curregs, h->arena, (unsigned)j);
+        out->curslabs = statRead(geo.curslabs, h->arena, (unsigned)j);
+    }
+    return 0;
 }
 
 void allocSetHintMargin(unsigned pct) {
@@ -275,12 +444,6 @@ unsigned allocGetHintMargin(void) {
     return hint_margin_pct;
 }
 
-void allocRefreshBinStats(void) {
-    uint64_t epoch = 1;
-    size_t sz = sizeof(epoch);
-    mallctl("epoch", &epoch, &sz, &epoch, sz);
-}
-
 static size_t ctlSize(const char *name) {
     size_t v = 0, sz = sizeof(v);
     if (mallctl(name, &v, &sz, NULL, 0) != 0) return 0;
@@ -290,7 +453,7 @@ static size_t ctlSize(const char *name) {
 void allocGetStats(const vlHeap *h, allocStats *st) {
     char name[96];
     memset(st, 0, sizeof(*st));
-    allocRefreshBinStats();
+    epochRefresh();
     size_t page = ctlSize("arenas.page");
     if (!h) {
         st->allocated = ctlSize("stats.allocated");
@@ -333,7 +496,7 @@ void allocPurge(vlHeap *h) {
     snprintf(dirty, sizeof(dirty), "stats.arenas.%u.pdirty", a);
     for (int tries = 0; tries < 400; tries++) {
         mallctl(name, NULL, NULL, NULL, 0);
-        allocRefreshBinStats();
+        epochRefresh();
         if (ctlSize(dirty) == 0) break;
         struct timespec ts = {0, 50000};
         nanosleep(&ts, NULL);
@@ -492,7 +655,20 @@ int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_by
     return -1;
 }
 
-void allocRefreshBinStats(void) {}
+void allocBinStatsRefresh(vlHeap *h) {
+    (void)h;
+}
+
+int allocBinCount(void) {
+    return 0;
+}
+
+int allocBinInfo(const vlHeap *h, int j, allocBin *out) {
+    (void)h;
+    (void)j;
+    (void)out;
+    return -1;
+}
 
 void allocGetStats(const vlHeap *h, allocStats *st) {
     memset(st, 0, sizeof(*st));

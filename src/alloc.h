@@ -42,8 +42,20 @@ size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
  * block should stay (allocMoveHint says no and force is 0). */
 void *allocMove(void *ptr, int force);
 int allocMoveHint(const void *ptr); /* 1: worth moving (sparse slab), 0: leave it */
-void allocRefreshBinStats(void);    /* epoch refresh + per-bin average utilization */
-/* The hint moves a block when its slab's use is at most pct percent of its bin's average. */
+/* Epoch refresh + the heap's per-bin use of non-full slabs, which the hint compares a slab
+ * with. ~20 us: call it once per defrag slice, not per block. */
+void allocBinStatsRefresh(vlHeap *h);
+/* The bin map (read from arenas.bin.* at first use) and the per-bin figures of the last
+ * refresh, for DEBUG DEFRAG BINS. allocBinInfo returns -1 past the last bin or under libc. */
+typedef struct allocBin {
+    size_t size, nregs, slab_size;          /* geometry */
+    size_t curregs, curslabs;               /* jemalloc's bin stats at the last refresh */
+    size_t nonfull_used, nonfull_slabs;     /* what the hint averages over */
+} allocBin;
+int allocBinCount(void);
+int allocBinInfo(const vlHeap *h, int j, allocBin *out);
+/* The hint moves a block when its slab's use is at most pct percent of the average use of
+ * its bin's non-full slabs. */
 void allocSetHintMargin(unsigned pct);
 unsigned allocGetHintMargin(void);
 /* Geometry of a live block: usable size, regions in its slab (1 for a large extent), slab

@@ -30,11 +30,16 @@
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000
-#define DEFRAG_INLINE_MAX 32 /* values up to this many chunks/entries are walked inline */
 #define DEFRAG_TIME_CHECK 1  /* buckets between clock reads: a move can cost ~11 us */
-#define DEFRAG_BIG_STEP 32   /* chunks or entries per big-key step */
+/* Chunks (lists) or buckets (hashes, sets) per big-key step: the clock is read between
+ * steps, and a step that passes the deadline declines its remaining moves (defragMove), so
+ * a step of 1 leaves at most one unit to the next pass. */
+#define DEFRAG_BIG_STEP 1
+#define DEFRAG_PUBSUB_STEP 4 /* buckets of the registry or of a client's sets per step */
 #define DEFRAG_DECAY_AUTO (-2)
 #define DEFRAG_BG_DECAY_MS 20 /* dirty decay during a run when a background thread purges */
+#define DEFRAG_REFRESH_US 5000    /* bin stats refresh (~20 us) at most this often per slice */
+#define DEFRAG_REFRESH_BLOCKS 4096
 
 typedef struct vlDefrag vlDefrag;
 typedef int defragStageFn(vlServer *s, vlDefrag *d, uint64_t deadline);
@@ -61,7 +66,14 @@ struct vlDefrag {
     long long last_scanned, last_moved, last_bytes; /* last finished pass */
     long long total_moved, total_bytes;
     int key_touched; /* a block of the current key moved */
+    int declined;    /* a move was declined at the slice's deadline (see moveKeyEntry) */
+    /* keys queued for the bigkeys stage this pass and the last: above max-scan-fields, and
+     * values left unfinished at a slice's deadline */
+    long long bigkeys_queued, last_bigkeys_queued, resumed_queued, last_resumed_queued;
+    long long refresh_scanned; /* d->scanned at the last bin stats refresh */
+    uint64_t refresh_us;
     uint64_t run_start_us, run_time_us, longest_slice_us, last_slice_us, longest_slice_cpu_us;
+    uint64_t run_cpu_us, total_cpu_us; /* thread CPU in slices: this (or the last) run, all */
     double frag_start, frag_end;
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
@@ -75,14 +87,25 @@ struct vlDefrag {
 
 /* ------------------------------------------------------------------- moves */
 
+/* The hint's per-bin averages, refreshed once per slice (at most every DEFRAG_REFRESH_US)
+ * and every DEFRAG_REFRESH_BLOCKS blocks: as sparse slabs drain, the average moves. */
+static void refreshBins(vlDefrag *d) {
+    allocBinStatsRefresh(d->s->heap);
+    d->refresh_scanned = d->scanned;
+    d->refresh_us = utilMonoUs();
+}
+
 static void *defragMove(void *p, void *ctx) {
     vlDefrag *d = ctx;
     /* Past the slice's deadline, blocks stay where they are (the pass goes on next time):
      * one jemalloc operation can take ~250 us (an emptied slab coalesced and purged), so
      * the deadline is also checked per move, not only per bucket, to keep a slice to one
      * such overrun. */
-    if (d->deadline && utilMonoUs() >= d->deadline) return NULL;
-    d->scanned++;
+    if (d->deadline && utilMonoUs() >= d->deadline) {
+        d->declined = 1;
+        return NULL;
+    }
+    if (++d->scanned - d->refresh_scanned >= DEFRAG_REFRESH_BLOCKS) refreshBins(d);
     void *n = allocMove(p, d->force || d->s->cfg.active_defrag_force_all);
     if (n) {
         d->s->stats.active_defrag_hits++;
@@ -108,13 +131,17 @@ static void recordBigKey(vlDefrag *d, int dbid, vlObj *o) {
     vstrCat(&d->bigkeys, k, klen);
 }
 
-static int valueIsBig(const vlObj *o) {
+/* Valkey's rule: a value with more than active-defrag-max-scan-fields list chunks or
+ * hash/set entries is not walked inside the keys stage but resumed inside itself later. */
+static int valueIsBig(const vlObj *o, long long max_fields) {
+    size_t n;
     switch (o->type) {
-    case OBJ_LIST: return plistChunkCount(objPtr(o)) > DEFRAG_INLINE_MAX;
+    case OBJ_LIST: n = plistChunkCount(objPtr(o)); break;
     case OBJ_HASH:
-    case OBJ_SET: return o->enc == OBJ_ENC_HT && dictSize(objPtr(o)) > DEFRAG_INLINE_MAX;
+    case OBJ_SET: n = o->enc == OBJ_ENC_HT ? dictSize(objPtr(o)) : 0; break;
     default: return 0;
     }
+    return (long long)n > max_fields;
 }
 
 /* Walks a whole value (small ones, or big ones with no deadline). */
@@ -160,12 +187,21 @@ static dictLink *moveKeyEntry(dictLink *e, void *ctx) {
     vlObj *o = (vlObj *)e;
     vlObj *n = defragMove(o, d);
     if (n) o = n;
-    if (!kc->sync && valueIsBig(o)) {
+    if (!kc->sync && valueIsBig(o, d->s->cfg.active_defrag_max_scan_fields)) {
         /* the struct at the top moves now; the rest is resumed by name later */
         if (o->type == OBJ_LIST) objSetPtr(o, plistMoveSelf(objPtr(o), defragMove, d));
         recordBigKey(d, kc->dbid, o);
+        d->bigkeys_queued++;
     } else {
+        /* A value of up to max-scan-fields (1000) entries can outlast the slice: past the
+         * deadline its remaining moves are declined, and the key is queued like a big one,
+         * so the rest of it is walked (resumably) in this pass rather than the next. */
+        d->declined = 0;
         defragValueAll(o, d);
+        if (d->declined && o->type != OBJ_STRING) {
+            recordBigKey(d, kc->dbid, o);
+            d->resumed_queued++;
+        }
     }
     if (d->key_touched)
         d->s->stats.active_defrag_key_hits++;
@@ -257,8 +293,8 @@ static int stageBigKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
 }
 
 static int stagePubsub(vlServer *s, vlDefrag *d, uint64_t deadline) {
-    while (pubsubDefragStep(s, &d->cursor, 64, defragMove, d)) {
-        /* every step: 64 moves can cost ~0.6 ms while slabs are emptying (~10 us each) */
+    while (pubsubDefragStep(s, &d->cursor, DEFRAG_PUBSUB_STEP, defragMove, d)) {
+        /* every step: a move can cost ~10 us while slabs are emptying */
         if (timeUp(deadline)) return 0;
     }
     d->cursor = 0;
@@ -295,7 +331,7 @@ static int stageClients(vlServer *s, vlDefrag *d, uint64_t deadline) {
         /* a subscriber with a million channels is resumed inside itself across slices; if
          * it leaves meanwhile, the cursor lands on the next client, which costs nothing
          * worse than a partial walk of it */
-        while (pubsubClientDefrag(c, &d->sub_cursor, 64, defragMove, d))
+        while (pubsubClientDefrag(c, &d->sub_cursor, DEFRAG_PUBSUB_STEP, defragMove, d))
             if (timeUp(deadline)) return 0;
         d->client_started = 0;
         d->client_cursor = c->id;
@@ -341,6 +377,8 @@ static void resetPass(vlDefrag *d) {
     d->big_started = 0;
     if (d->bigkeys) vstrClear(d->bigkeys);
     d->scanned = d->moved = d->bytes = 0;
+    d->bigkeys_queued = d->resumed_queued = 0;
+    refreshBins(d);
     fragFigures(d->s, &d->frag_start, &d->frag_bytes_start);
 }
 
@@ -351,6 +389,7 @@ static void stopRun(vlDefrag *d, const char *why) {
         fragFigures(d->s, &ratio, &bytes);
         serverLog(d->s, LL_NOTICE, "Active defrag stopped after %lld passes: %s (frag %.2f)",
                   d->pass, why, ratio);
+        d->s->stats.active_defrag_time_us += (long long)(utilMonoUs() - d->run_start_us);
     }
     d->running = 0;
     d->effort = 0;
@@ -376,6 +415,8 @@ static void endPass(vlDefrag *d) {
     d->last_scanned = d->scanned;
     d->last_moved = d->moved;
     d->last_bytes = d->bytes;
+    d->last_bigkeys_queued = d->bigkeys_queued;
+    d->last_resumed_queued = d->resumed_queued;
     d->total_moved += d->moved;
     d->total_bytes += d->bytes;
     double pct = (d->frag_end - 1.0) * 100.0;
@@ -417,6 +458,7 @@ static void defragTimerCb(void *arg) {
     uint64_t t0 = utilMonoUs(), c0 = utilThreadCpuUs();
     uint64_t deadline = t0 + budget;
     d->deadline = deadline;
+    if (t0 - d->refresh_us >= DEFRAG_REFRESH_US) refreshBins(d);
     while (d->stage < NSTAGES) {
         if (!stages[d->stage].fn(s, d, deadline)) break;
         d->stage++;
@@ -430,10 +472,11 @@ static void defragTimerCb(void *arg) {
      * machine the two differ by preemption (measured: 3-15 ms wall for 0.1-0.5 ms CPU). */
     uint64_t cpu = utilThreadCpuUs() - c0;
     if (cpu > d->longest_slice_cpu_us) d->longest_slice_cpu_us = cpu;
+    d->run_cpu_us += cpu;
+    d->total_cpu_us += cpu;
     d->last_slice_us = used;
     if (used > d->longest_slice_us) d->longest_slice_us = used;
     d->run_time_us += used;
-    s->stats.active_defrag_time_us += (long long)used;
     if (s->cfg.latency_monitor_threshold &&
         (long long)(used / 1000) >= s->cfg.latency_monitor_threshold)
         latencyAddSample(s, "active-defrag-cycle", (long long)(used / 1000));
@@ -509,6 +552,7 @@ void defragCron(vlServer *s) {
         d->stop_reason = "";
         d->run_start_us = utilMonoUs();
         d->run_time_us = 0;
+        d->run_cpu_us = 0;
         resetPass(d);
         serverLog(s, LL_VERBOSE, "Starting active defrag, frag=%.0f%%, frag_bytes=%lld", pct,
                   bytes);
@@ -544,6 +588,14 @@ int defragRunningEffort(vlServer *s) {
     return s->defrag && s->defrag->running ? s->defrag->effort : 0;
 }
 
+/* Redis's and Valkey's meaning: how long (wall time) the run in progress has lasted, 0 when
+ * idle; total_active_defrag_time adds the runs that ended. The CPU the slices used is in
+ * the Defrag section (defrag_run_cpu_us, defrag_total_cpu_us). */
+long long defragCurrentTimeUs(vlServer *s) {
+    vlDefrag *d = s->defrag;
+    return d && d->running ? (long long)(utilMonoUs() - d->run_start_us) : 0;
+}
+
 void defragInfo(vlServer *s, vstr **out) {
     vlDefrag *d = s->defrag;
     if (!d) return;
@@ -555,18 +607,23 @@ void defragInfo(vlServer *s, vstr **out) {
         "defrag_state:%s\r\ndefrag_effort:%d\r\ndefrag_force:%d\r\ndefrag_stage:%s\r\n"
         "defrag_stage_db:%d\r\ndefrag_stage_cursor:%lu\r\ndefrag_bigkeys_pending_bytes:%zu\r\n"
         "defrag_pass:%lld\r\ndefrag_pass_scanned:%lld\r\ndefrag_pass_moved:%lld\r\n"
-        "defrag_pass_bytes_moved:%lld\r\ndefrag_last_pass_scanned:%lld\r\n"
+        "defrag_pass_bytes_moved:%lld\r\ndefrag_pass_bigkeys:%lld\r\ndefrag_pass_resumed:%lld\r\n"
+        "defrag_last_pass_bigkeys:%lld\r\ndefrag_last_pass_resumed:%lld\r\n"
+        "defrag_last_pass_scanned:%lld\r\n"
         "defrag_last_pass_moved:%lld\r\ndefrag_last_pass_bytes_moved:%lld\r\n"
         "defrag_total_moved:%lld\r\ndefrag_total_bytes_moved:%lld\r\n"
-        "defrag_run_time_us:%llu\r\ndefrag_longest_slice_us:%llu\r\n"
+        "defrag_run_time_us:%llu\r\ndefrag_run_cpu_us:%llu\r\ndefrag_total_cpu_us:%llu\r\n"
+        "defrag_longest_slice_us:%llu\r\n"
         "defrag_longest_slice_cpu_us:%llu\r\n"
         "defrag_last_slice_us:%llu\r\n"
         "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
         "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
         "defrag_last_stop_reason:%s\r\ndefrag_purge:%s\r\n",
         d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage, d->db,
-        d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->last_scanned, d->last_moved,
+        d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->bigkeys_queued,
+        d->resumed_queued, d->last_bigkeys_queued, d->last_resumed_queued, d->last_scanned, d->last_moved,
         d->last_bytes, d->total_moved, d->total_bytes, (unsigned long long)d->run_time_us,
+        (unsigned long long)d->run_cpu_us, (unsigned long long)d->total_cpu_us,
         (unsigned long long)d->longest_slice_us, (unsigned long long)d->longest_slice_cpu_us,
         (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end, d->frag_bytes_start,
         d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none",
@@ -603,8 +660,29 @@ static void defragBlocksCommand(vlClient *c) {
     }
 }
 
+/* DEBUG DEFRAG BINS: one row per jemalloc bin, [size, regions per slab, slab bytes, regions
+ * in use, slabs, non-full slabs, regions in use in them] after a fresh refresh: the bin map
+ * the hint uses and the averages it compares with. */
+static void defragBinsCommand(vlClient *c) {
+    allocBinStatsRefresh(c->srv->heap);
+    int n = allocBinCount();
+    addReplyArrayLen(c, n);
+    for (int j = 0; j < n; j++) {
+        allocBin b;
+        allocBinInfo(c->srv->heap, j, &b);
+        addReplyArrayLen(c, 7);
+        addReplyLongLong(c, (long long)b.size);
+        addReplyLongLong(c, (long long)b.nregs);
+        addReplyLongLong(c, (long long)b.slab_size);
+        addReplyLongLong(c, (long long)b.curregs);
+        addReplyLongLong(c, (long long)b.curslabs);
+        addReplyLongLong(c, (long long)b.nonfull_slabs);
+        addReplyLongLong(c, (long long)b.nonfull_used);
+    }
+}
+
 /* DEBUG DEFRAG RUN | FORCE yes|no | MARGIN pct | DECAY auto|ms | BLOCKS key | HELP
- * (argv[1] is DEFRAG). */
+ * | BINS (argv[1] is DEFRAG). */
 void defragCommand(vlClient *c) {
     vlServer *s = c->srv;
     vlDefrag *d = s->defrag;
@@ -613,7 +691,7 @@ void defragCommand(vlClient *c) {
         vlDefrag saved = *d;
         d->bigkeys = NULL;
         resetPass(d);
-        uint64_t t0 = utilMonoUs();
+        uint64_t t0 = utilMonoUs(), c0 = utilThreadCpuUs();
         for (size_t i = 0; i < NSTAGES; i++) {
             d->db = 0;
             d->cursor = 0;
@@ -623,10 +701,12 @@ void defragCommand(vlClient *c) {
         serverPurgeMemory(s);
         s->stats.active_defrag_time_us += (long long)(utilMonoUs() - t0);
         long long total_moved = d->total_moved + moved, total_bytes = d->total_bytes + d->bytes;
+        uint64_t total_cpu = d->total_cpu_us + (utilThreadCpuUs() - c0);
         vstrFree(d->bigkeys);
         *d = saved;
         d->total_moved = total_moved;
         d->total_bytes = total_bytes;
+        d->total_cpu_us = total_cpu;
         addReplyLongLong(c, moved);
     } else if (c->argc == 4 && argEq(&c->argv[2], "force")) {
         if (argEq(&c->argv[3], "yes"))
@@ -652,13 +732,17 @@ void defragCommand(vlClient *c) {
         addReplyOk(c);
     } else if (c->argc == 4 && argEq(&c->argv[2], "blocks")) {
         defragBlocksCommand(c);
+    } else if (c->argc == 3 && argEq(&c->argv[2], "bins")) {
+        defragBinsCommand(c);
     } else if (c->argc == 3 && argEq(&c->argv[2], "help")) {
-        addReplyArrayLen(c, 6);
+        addReplyArrayLen(c, 7);
         addReplyStatus(c, "DEBUG DEFRAG RUN -- one synchronous full pass; returns blocks moved");
         addReplyStatus(c, "DEBUG DEFRAG FORCE yes|no -- move every block regardless of the hint");
         addReplyStatus(c,
                        "DEBUG DEFRAG MARGIN pct -- hint: move up to pct% of the bin average use");
         addReplyStatus(c, "DEBUG DEFRAG BLOCKS key -- [size, regions/slab, slab bytes] per block");
+        addReplyStatus(c, "DEBUG DEFRAG BINS -- per bin: size, regions/slab, slab bytes, "
+                          "regions used, slabs, non-full slabs, regions used in them");
         addReplyStatus(c, "DEBUG DEFRAG DECAY auto|ms -- the arena's dirty decay during a run");
         addReplyStatus(c, "DEBUG DEFRAG HELP");
     } else {

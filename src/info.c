@@ -319,6 +319,7 @@ static void infoStats(vlServer *s, vstr **out) {
                "active_defrag_key_hits:%lld\r\n"
                "active_defrag_key_misses:%lld\r\n"
                "total_active_defrag_time:%lld\r\n"
+               "current_active_defrag_time:%lld\r\n"
                "tracking_total_keys:0\r\n"
                "tracking_total_items:0\r\n"
                "tracking_total_prefixes:0\r\n"
@@ -332,7 +333,9 @@ static void infoStats(vlServer *s, vstr **out) {
                "client_query_buffer_limit_disconnections:%lld\r\n"
                "client_output_buffer_limit_disconnections:%lld\r\n",
                st->active_defrag_hits, st->active_defrag_misses, st->active_defrag_key_hits,
-               st->active_defrag_key_misses, st->active_defrag_time_us / 1000,
+               st->active_defrag_key_misses,
+               (st->active_defrag_time_us + defragCurrentTimeUs(s)) / 1000,
+               defragCurrentTimeUs(s) / 1000,
                st->unexpected_error_replies, st->total_error_replies, st->total_reads_processed,
                st->total_writes_processed, st->io_threaded_reads, st->io_threaded_writes,
                st->client_qbuf_limit_disconnections, st->client_obuf_limit_disconnections);

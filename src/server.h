@@ -469,7 +469,7 @@ typedef struct vlStats {
     /* defrag (defrag.c updates) */
     long long active_defrag_hits, active_defrag_misses;
     long long active_defrag_key_hits, active_defrag_key_misses;
-    long long active_defrag_time_us;
+    long long active_defrag_time_us; /* wall time of the defrag runs that ended */
     /* instantaneous metrics */
     long long inst_last_ms, inst_last_cmds, inst_last_in, inst_last_out;
     double inst_ops, inst_in_kbps, inst_out_kbps;
@@ -708,6 +708,7 @@ void defragInit(vlServer *s);
 void defragFree(vlServer *s);
 void defragCron(vlServer *s);         /* control, once per cron second */
 int defragRunningEffort(vlServer *s); /* active_defrag_running: effort %, 0 when idle */
+long long defragCurrentTimeUs(vlServer *s); /* wall time of the run in progress, 0 when idle */
 void defragInfo(vlServer *s, vstr **out);
 void defragCommand(vlClient *c); /* DEBUG DEFRAG ... */
 

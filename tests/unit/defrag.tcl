@@ -357,6 +357,10 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
         wait_for_condition 100 50 {[s defrag_state] eq "running"} else {
             fail "defrag did not start"
         }
+        set total0 [s total_active_defrag_time]
+        wait_for_condition 100 10 {[s current_active_defrag_time] > 0} else {
+            fail "current_active_defrag_time stayed 0 while defrag ran"
+        }
         # bounded writer: 100 batches of 1000 SETs to keys of their own, read as it goes
         set written 0
         for {set b 0} {$b < 100} {incr b} {
@@ -365,6 +369,9 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
         }
         $w close
         defrag_wait_done $pass0
+        # Redis's meaning: wall time of the run in progress; the ended runs add to the total
+        assert_equal 0 [s current_active_defrag_time]
+        assert {[s total_active_defrag_time] > $total0}
         assert_equal $written 100000
         assert_equal [expr {$n / 2 + $written}] [r dbsize]
         assert_equal [string repeat z 219] [r get w:99:199]
@@ -407,6 +414,93 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes active-defrag-
         assert_equal running [s defrag_state]
         assert {[s defrag_pass] > 0}
         r config set active-defrag-force-all no
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "DEBUG DEFRAG BINS: the bin map from jemalloc and the averages the hint uses" {
+        if {[skip_unless_jemalloc]} return
+        set bins [r debug defrag bins]
+        assert {[llength $bins] >= 8} "only [llength $bins] bins"
+        set prev 0
+        foreach b $bins {
+            lassign $b size nregs slab
+            assert {$size > $prev && $nregs >= 1 && $size * $nregs <= $slab} "bin $b"
+            set prev $size
+        }
+        # the bin of a 300-byte string payload, as the server reports it
+        r set probe [string repeat x 300]
+        set sz [lindex [r debug defrag blocks probe] end 0]
+        set j [lsearch -index 0 -integer $bins $sz]
+        assert {$j >= 0} "no bin of size $sz"
+        set used0 [lindex [r debug defrag bins] $j 3]
+        set n 20000
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i} { lappend cmds [list set v:$i [string repeat y 300]] }
+        defrag_pipe $cmds
+        # regions in use grew by the new payloads (the thread cache holds a few hundred)
+        set used1 [lindex [r debug defrag bins] $j 3]
+        assert {abs($used1 - $used0 - $n) <= 1000} "bin $sz: $used0 -> $used1 regions"
+        set cmds {}
+        for {set i 0} {$i < $n} {incr i 2} { lappend cmds [list del v:$i] }
+        defrag_pipe $cmds
+        r memory purge
+        # every other payload gone: the non-full slabs hold about half their regions
+        lassign [lindex [r debug defrag bins] $j] - nregs - used slabs nfslabs nfused
+        assert {$nfslabs >= $n / $nregs - 2} "$nfslabs non-full slabs of $slabs"
+        set avg [expr {double($nfused) / $nfslabs / $nregs}]
+        assert {$avg > 0.4 && $avg < 0.6} "non-full slabs $avg used ($nfused / $nfslabs x $nregs)"
+        # the hint moves out of such slabs, and the pass leaves the bin's slabs dense
+        assert {[r debug defrag run] >= $n / 4}
+        lassign [lindex [r debug defrag bins] $j] - nregs - used slabs
+        assert {$slabs <= 1.2 * $used / $nregs + 2} "after defrag: $used regions in $slabs slabs"
+    }
+}
+
+start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
+    test "active-defrag-max-scan-fields: values above it are resumed in the bigkeys stage" {
+        if {[skip_unless_jemalloc]} return
+        set v [string repeat v 60]
+        foreach max {100 100000} {
+            r flushall
+            # 100 pairs of 600-field hashes, written in turns so each pair shares slabs
+            set cmds {}
+            for {set k 0} {$k < 100} {incr k} {
+                for {set i 0} {$i < 600} {incr i 20} {
+                    foreach h [list ha:$k hb:$k] {
+                        set c [list hset $h]
+                        for {set j $i} {$j < $i + 20} {incr j} { lappend c f:$j $v }
+                        lappend cmds $c
+                    }
+                }
+            }
+            defrag_pipe $cmds
+            set cmds {}
+            for {set k 0} {$k < 100} {incr k} { lappend cmds [list del hb:$k] }
+            defrag_pipe $cmds
+            defrag_quiesce
+            set before [frag_ratio]
+            assert {$before >= 1.3} "fragmentation only $before"
+            set digest [r debug digest]
+            r config set active-defrag-max-scan-fields $max
+            set pass0 [s defrag_pass]
+            defrag_enable
+            # ~6 MB of data: 5% of it is under defrag_enable's 2 MB of ignored waste
+            r config set active-defrag-ignore-bytes 100kb
+            defrag_wait_done $pass0
+            r config set activedefrag no
+            assert {[frag_ratio] <= 1.05} "max-scan-fields $max: frag [frag_ratio] (before $before)"
+            assert_equal $digest [r debug digest]
+            # 600 fields > 100: every hash is walked in the bigkeys stage, in every pass;
+            # under 100000 none is (a value left unfinished at a slice's deadline is
+            # resumed there too, counted apart as defrag_last_pass_resumed)
+            if {$max == 100} {
+                assert_equal 100 [s defrag_last_pass_bigkeys]
+            } else {
+                assert_equal 0 [s defrag_last_pass_bigkeys]
+            }
+            defrag_check_slices
+        }
     }
 }
 

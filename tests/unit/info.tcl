@@ -151,6 +151,7 @@ start_server {tags {"info"}} {
                    expired_keys evicted_keys keyspace_hits keyspace_misses pubsub_channels
                    pubsub_patterns pubsubshard_channels active_defrag_hits active_defrag_misses
                    active_defrag_key_hits active_defrag_key_misses total_active_defrag_time
+                   current_active_defrag_time
                    total_error_replies unexpected_error_replies
                    client_query_buffer_limit_disconnections
                    client_output_buffer_limit_disconnections total_reads_processed
