@@ -6,7 +6,7 @@
 set -u
 
 PKGS="libevent-dev libjemalloc-dev libhiredis-dev tcl8.6 tcl redis-tools redis-server"
-PKGS="$PKGS pkg-config netcat-openbsd binutils gcc make"
+PKGS="$PKGS pkg-config netcat-openbsd binutils gcc make gnuplot-nox"
 
 here=$(cd "$(dirname "$0")" && pwd)
 SUDO=""

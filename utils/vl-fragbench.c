@@ -8,7 +8,7 @@
  * hashes, one deleted; pubsub: two subscribers on interleaved channels, one leaves), turns
  * active defrag on, then samples INFO every 100 ms while a probe connection sends a PING
  * every millisecond. Writes <out>.csv (time, RSS, allocator frag ratio, active, allocated,
- * defrag effort, stage) and <out>.gp, and runs gnuplot (if installed) to make <out>.png.
+ * defrag effort, stage, pass) and <out>.gp, and runs gnuplot (if installed) to make <out>.png.
  * Prints: fragmentation peak and end, time to <= 1.05, the server's CPU (all threads, INFO
  * used_cpu_*) from defrag on to a second after it stopped, per GB of RSS reclaimed,
  * and the probe's p99 and max latency while defrag ran. Works against redis-server too
@@ -66,6 +66,15 @@ static double infoField(const char *info, const char *field) {
     snprintf(key, sizeof(key), "\n%s:", field);
     const char *p = strstr(info, key);
     return p ? atof(p + strlen(key)) : -1;
+}
+
+/* The engine's stages in order (src/defrag.c), 0 for none or another server. */
+static int stageNo(const char *stage) {
+    static const char *const names[] = {"keys",    "expires", "bigkeys",
+                                        "pubsub", "clients", "lazyfree"};
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(stage, names[i])) return i + 1;
+    return 0;
 }
 
 static void infoStr(const char *info, const char *field, char *out, size_t outlen) {
@@ -224,7 +233,7 @@ int main(int argc, char **argv) {
         perror(csvpath);
         return 1;
     }
-    fprintf(csv, "t,rss_mb,frag_ratio,active_mb,allocated_mb,effort,stage\n");
+    fprintf(csv, "t,rss_mb,frag_ratio,active_mb,allocated_mb,effort,stage,stage_no,pass\n");
     size_t maxlat = (size_t)o.timeout * 1000 + 16, nlat = 0;
     double *lat = malloc(maxlat * sizeof(double));
     double t0 = nowSec(), next_sample = t0, t_target = -1, peak = 0, end_frag = 0;
@@ -247,6 +256,7 @@ int main(int argc, char **argv) {
             double cpu = 1000.0 * (infoField(info, "used_cpu_user") + infoField(info, "used_cpu_sys"));
             char stage[64];
             infoStr(info, "defrag_stage", stage, sizeof(stage));
+            double pass = infoField(info, "defrag_pass");
             if (rss0 < 0) rss0 = rss;
             double eng = infoField(info, "defrag_total_cpu_us"); /* valkey-lite only */
             if (eng0 < 0) eng0 = eng;
@@ -257,8 +267,10 @@ int main(int argc, char **argv) {
             if (frag > peak) peak = frag;
             end_frag = frag;
             if (t_target < 0 && frag > 0 && frag <= 1.05) t_target = now - t0;
-            fprintf(csv, "%.2f,%.2f,%.3f,%.2f,%.2f,%.0f,%s\n", now - t0, rss / 1048576.0, frag,
+            fprintf(csv, "%.2f,%.2f,%.3f,%.2f,%.2f,%.0f,%s", now - t0, rss / 1048576.0, frag,
                     active / 1048576.0, alloc / 1048576.0, effort, stage[0] ? stage : "-");
+            fprintf(csv, ",%d,%.0f", stageNo(stage), pass < 0 ? 0 : pass);
+            fputc('\n', csv);
             if (effort > 0) seen_running = 1;
             idle_samples = effort > 0 ? 0 : idle_samples + 1;
             freeReplyObject(r);
@@ -309,7 +321,10 @@ int main(int argc, char **argv) {
                 "plot '%s' using 1:2 with lines title 'RSS MB', "
                 "'' using 1:4 with lines title 'allocator active MB', "
                 "'' using 1:($3*100) axes x1y2 with lines title 'frag ratio x100', "
-                "'' using 1:6 axes x1y2 with steps title 'defrag effort %%'\n",
+                "'' using 1:6 axes x1y2 with steps title 'defrag effort %%', "
+                "'' using 1:($8*10) axes x1y2 with steps title 'stage x10 (1 keys 2 expires "
+                "3 bigkeys 4 pubsub 5 clients 6 lazyfree)', "
+                "'' using 1:($9*10) axes x1y2 with steps title 'pass x10'\n",
                 pngpath, o.scenario, o.n, csvpath);
         fclose(gp);
         char cmd[1200];

@@ -336,7 +336,9 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
         assert {[frag_ratio] <= 1.05} "frag after [frag_ratio] (before $before)"
         assert_equal $digest [r debug digest]
         defrag_check_slices
-        # loose wall-clock bound (this file is tagged slow): no reply slower than 50 ms
+        # loose wall-clock bound (this file is tagged slow): no reply slower than 50 ms; the
+        # figure is printed so the 20-run loop shows its spread (vl-fragbench measures it)
+        puts "    probe: $pings pings during defrag, slowest $worst us"
         assert {$worst < 50000} "slowest PING during defrag: $worst us over $pings pings"
     }
 }
