@@ -431,10 +431,8 @@ int allocBackgroundPurge(void) {
 
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
     utilQuery q;
-    size_t sz = sizeof(q);
-    const void *p = ptr;
     *size = sallocx((void *)ptr, 0);
-    if (mallctl("experimental.utilization.query", &q, &sz, (void *)&p, sizeof(p)) != 0) return -1;
+    if (utilQueryOf(ptr, &q) != 0) return -1;
     *nregs = q.nregs;
     *slab_bytes = q.size;
     return 0;
