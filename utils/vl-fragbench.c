@@ -324,7 +324,7 @@ int main(int argc, char **argv) {
                 "'' using 1:6 axes x1y2 with steps title 'defrag effort %%', "
                 "'' using 1:($8*10) axes x1y2 with steps title 'stage x10 (1 keys 2 expires "
                 "3 bigkeys 4 pubsub 5 clients 6 lazyfree)', "
-                "'' using 1:($9*10) axes x1y2 with steps title 'pass x10'\n",
+                "'' using 1:($9*20) axes x1y2 with steps title 'pass x20'\n",
                 pngpath, o.scenario, o.n, csvpath);
         fclose(gp);
         char cmd[1200];
