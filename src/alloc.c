@@ -243,8 +243,8 @@ static size_t statRead(size_t *mib, unsigned arena, unsigned bin) {
 /* Per-bin use of the heap's arena after an epoch refresh: the regions in use and the slab
  * count of the non-full slabs. The slab being filled (slabcur) is in neither jemalloc's
  * full nor its non-full count; it is counted here as non-full, the hint never moves out of
- * it anyway. Costs ~20 us (the epoch merges every arena's stats), so the engine calls it
- * once per slice and every 1024 blocks of a synchronous pass, not per block. */
+ * it anyway. Costs 30-150 us (the epoch merges every arena's stats), so the engine calls it
+ * at most every 5 ms and every 4096 blocks, never per block. */
 void allocBinStatsRefresh(vlHeap *h) {
     epochRefresh();
     if (!h || !geoReady()) return;

@@ -43,7 +43,7 @@ size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
 void *allocMove(void *ptr, int force);
 int allocMoveHint(const void *ptr); /* 1: worth moving (sparse slab), 0: leave it */
 /* Epoch refresh + the heap's per-bin use of non-full slabs, which the hint compares a slab
- * with. ~20 us: call it once per defrag slice, not per block. */
+ * with. 30-150 us: call it every few ms, not per block. */
 void allocBinStatsRefresh(vlHeap *h);
 /* The bin map (read from arenas.bin.* at first use) and the per-bin figures of the last
  * refresh, for DEBUG DEFRAG BINS. allocBinInfo returns -1 past the last bin or under libc. */

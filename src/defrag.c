@@ -38,7 +38,7 @@
 #define DEFRAG_PUBSUB_STEP 4 /* buckets of the registry or of a client's sets per step */
 #define DEFRAG_DECAY_AUTO (-2)
 #define DEFRAG_BG_DECAY_MS 20 /* dirty decay during a run when a background thread purges */
-#define DEFRAG_REFRESH_US 5000    /* bin stats refresh (~20 us) at most this often per slice */
+#define DEFRAG_REFRESH_US 5000 /* bin stats refresh (30-150 us) at most this often */
 #define DEFRAG_REFRESH_BLOCKS 4096
 
 typedef struct vlDefrag vlDefrag;
