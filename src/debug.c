@@ -223,6 +223,36 @@ static size_t lenPrefix(size_t n) {
     return n < 64 ? 1 : n < 16384 ? 2 : 5;
 }
 
+/* DEBUG HTSTATS <dbid>: Redis's layout, the figures of our tables (no chain statistics). */
+static void htStats(vstr **out, const char *title, const dict *d) {
+    vstrCatFmt(out, "[%s]\n", title);
+    if (dictSize(d) == 0) {
+        vstrCatStr(out, "No stats available for empty dictionaries\n");
+        return;
+    }
+    for (int t = 0; t < 2; t++) {
+        size_t size, used;
+        dictTableStats(d, t, &size, &used);
+        if (!size) continue;
+        vstrCatFmt(out, "Hash table %d stats (%s):\n table size: %zu\n number of elements: %zu\n",
+                   t, t == 0 ? "main hash table" : "rehashing target", size, used);
+    }
+}
+
+static void debugHtstats(vlClient *c) {
+    long long id;
+    if (getLongLongOrReply(c, &c->argv[2], &id, NULL) != VL_OK) return;
+    if (id < 0 || id >= c->srv->cfg.databases) {
+        addReplyError(c, "ERR Out of range database");
+        return;
+    }
+    vstr *out = NULL;
+    htStats(&out, "Dictionary HT", c->srv->db[id].keys);
+    htStats(&out, "Expires HT", c->srv->db[id].expires);
+    addReplyVerbatim(c, out->buf, out->len, "txt");
+    vstrFree(out);
+}
+
 static void debugObject(vlClient *c) {
     vlServer *s = c->srv;
     const vlObj *o = (const vlObj *)dictFind(c->db->keys, c->argv[2].ptr, c->argv[2].len);
@@ -286,6 +316,7 @@ static const debugSub debugSubs[] = {
     {"mallctl", 3, 4, debugMallctl},
     {"mallctl-str", 3, 4, debugMallctlStr},
     {"digest", 2, 2, debugDigest},
+    {"htstats", 3, 3, debugHtstats},
     {"digest-value", 2, -1, debugDigestValue},
     {"object", 3, 3, debugObject},
     {"log", 3, 3, debugLog},
@@ -310,6 +341,8 @@ static const char *const debugHelpLines[] = {
     "    Output a hex signature of the values of all the specified keys.",
     "ERROR <string>",
     "    Return an error reply with <string> as message.",
+    "HTSTATS <dbid>",
+    "    Sizes and element counts of the db's key and expire tables (both, while rehashing).",
     "LISTPACK <key>",
     "    Show how a list is stored: chunks, fill, bytes used and allocated, a structure check.",
     "LOG <message>",

@@ -269,6 +269,11 @@ size_t dictBuckets(const dict *d) {
     return tableSize(d, 0) + tableSize(d, 1);
 }
 
+void dictTableStats(const dict *d, int t, size_t *size, size_t *used) {
+    *size = tableSize(d, t);
+    *used = *size ? d->used[t] : 0;
+}
+
 size_t dictMemUsage(const dict *d) {
     return sizeof(*d) + dictBuckets(d) * sizeof(dictLink *);
 }

@@ -114,6 +114,8 @@ void dictResizeAllowed(dict *d, int allowed);
 /* Starts a shrink when used < buckets/8; returns 1 if one was started. For the cron. */
 int dictShrinkIfNeeded(dict *d);
 size_t dictMemUsage(const dict *d); /* struct + bucket arrays, not entries */
+/* Slots and elements of table t (0 main, 1 rehashing target; 0 and 0 when absent). */
+void dictTableStats(const dict *d, int t, size_t *size, size_t *used);
 
 /* Defrag a part of the table, with dictScan's cursor semantics (start at 0, done when 0 comes
  * back). At cursor 0, moveTable(table, ctx) is offered each bucket array: it returns the new

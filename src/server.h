@@ -490,6 +490,8 @@ struct vlServer {
     int nlisteners;
     int listen_port; /* the TCP port actually bound (port 0: the kernel's pick) */
     struct event *cron_ev, *flush_ev, *close_ev;
+    struct event *rehash_timer; /* active rehash steps (server.c), armed by the cron */
+    int rehash_armed;
     int attached, stopping, shutdown_asap;
     int64_t start_ms;
     uint64_t cronloops;

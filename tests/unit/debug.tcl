@@ -196,3 +196,23 @@ start_server {tags {"debug"} overrides {enable-debug-command local}} {
         assert_equal OK [r debug sleep 0]
     }
 }
+
+start_server {tags {"debug"} overrides {enable-debug-command yes}} {
+    test "DEBUG HTSTATS, and active rehash finishes a grown table on an idle server" {
+        assert_match "*No stats available for empty dictionaries*" [r debug htstats 0]
+        assert_error "*Out of range database*" {r debug htstats 99}
+        # 40,000 keys: the table doubles at 32,768, and the inserts after that move only
+        # part of it, so the rest is left to the active rehash timer
+        r config set activerehashing no
+        r debug populate 40000 k 8
+        set st [r debug htstats 0]
+        assert_match "*rehashing target*" $st
+        assert_match "*number of elements: *" $st
+        r config set activerehashing yes
+        wait_for_condition 200 20 {![string match "*rehashing target*" [r debug htstats 0]]} else {
+            fail "the table is still rehashing: [r debug htstats 0]"
+        }
+        assert_match "*table size: 65536*number of elements: 40000*" [r debug htstats 0]
+        assert_equal 40000 [r dbsize]
+    }
+}
