@@ -60,7 +60,10 @@ void clientFree(vlClient *c) {
     if (c->flags & CLIENT_RESUME) unlinkFrom(&s->to_resume, c, offsetof(vlClient, resume_next));
     if (!(c->flags & CLIENT_FAKE)) {
         connEventFree(c);
-        if (c->fd >= 0) close(c->fd);
+        if (c->fd >= 0) {
+            loopWaitDel(s, c->fd);
+            close(c->fd);
+        }
     }
     if (c->prev)
         c->prev->next = c->next;

@@ -44,6 +44,7 @@ int connAccept(vlServer *s, int fd, int is_unix, const char *addr) {
     }
     evutil_make_socket_nonblocking(fd);
     vlClient *c = clientCreate(s, fd, is_unix ? CLIENT_UNIX : 0);
+    loopWaitAdd(s, fd);
     snprintf(c->addr, sizeof(c->addr), "%s", addr);
     struct sockaddr_storage ss;
     socklen_t sl = sizeof(ss);

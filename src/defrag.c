@@ -40,9 +40,13 @@
 #define DEFRAG_BG_DECAY_MS 20 /* dirty decay during a run when a background thread purges */
 #define DEFRAG_REFRESH_US 5000 /* bin stats refresh (30-150 us) at most this often */
 #define DEFRAG_REFRESH_BLOCKS 4096
+#define DEFRAG_MIN_SLICE_US 100 /* a slice runs this long before it yields to waiting input */
+#define DEFRAG_POLL_US 50       /* and then polls for it this often (loopInputWaiting) */
 
 typedef struct vlDefrag vlDefrag;
-typedef int defragStageFn(vlServer *s, vlDefrag *d, uint64_t deadline);
+/* A stage walks from its cursor until it is done (1) or the slice is over (0): d->deadline,
+ * which a waiting client can bring forward (defragMove); 0 = no deadline (DEBUG DEFRAG RUN). */
+typedef int defragStageFn(vlServer *s, vlDefrag *d);
 
 struct vlDefrag {
     vlServer *s;
@@ -80,6 +84,8 @@ struct vlDefrag {
     uint64_t pause_debt_us;    /* pauses shorter than the loop's timer granularity, owed */
     uint64_t decay_restore_us; /* when the default decay comes back after a run; 0 = done */
     uint64_t deadline;         /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
+    uint64_t next_poll;        /* when the slice next looks for waiting client input */
+    long long slices, slices_yielded; /* slices run, and ended early for a waiting client */
     long decay_ms;             /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
     struct event *timer;
     struct event_base *base;
@@ -101,9 +107,20 @@ static void *defragMove(void *p, void *ctx) {
      * one jemalloc operation can take ~250 us (an emptied slab coalesced and purged), so
      * the deadline is also checked per move, not only per bucket, to keep a slice to one
      * such overrun. */
-    if (d->deadline && utilMonoUs() >= d->deadline) {
-        d->declined = 1;
-        return NULL;
+    if (d->deadline) {
+        uint64_t now = utilMonoUs();
+        if (now >= d->next_poll && now < d->deadline) {
+            /* a request is waiting: end the slice here, it runs before the next one */
+            d->next_poll = now + DEFRAG_POLL_US;
+            if (loopInputWaiting(d->s)) {
+                d->deadline = now;
+                d->slices_yielded++;
+            }
+        }
+        if (now >= d->deadline) {
+            d->declined = 1;
+            return NULL;
+        }
     }
     if (++d->scanned - d->refresh_scanned >= DEFRAG_REFRESH_BLOCKS) refreshBins(d);
     void *n = allocMove(p, d->force || d->s->cfg.active_defrag_force_all);
@@ -227,8 +244,8 @@ static int timeUp(uint64_t deadline) {
 }
 
 /* Walks one dict of every db with the stage cursor. */
-static int stageDbDict(vlServer *s, vlDefrag *d, uint64_t deadline, int expires) {
-    keyCtx kc = {d, 0, deadline == 0};
+static int stageDbDict(vlServer *s, vlDefrag *d, int expires) {
+    keyCtx kc = {d, 0, d->deadline == 0};
     for (; d->db < s->cfg.databases; d->db++) {
         dict *dt = expires ? s->db[d->db].expires : s->db[d->db].keys;
         kc.dbid = d->db;
@@ -240,21 +257,21 @@ static int stageDbDict(vlServer *s, vlDefrag *d, uint64_t deadline, int expires)
         do {
             d->cursor =
                 dictDefragStep(dt, d->cursor, expires ? moveEntry : moveKeyEntry, moveTableKc, &kc);
-            if (++n % DEFRAG_TIME_CHECK == 0 && d->cursor && timeUp(deadline)) return 0;
+            if (++n % DEFRAG_TIME_CHECK == 0 && d->cursor && timeUp(d->deadline)) return 0;
         } while (d->cursor);
     }
     return 1;
 }
 
-static int stageKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
-    return stageDbDict(s, d, deadline, 0);
+static int stageKeys(vlServer *s, vlDefrag *d) {
+    return stageDbDict(s, d, 0);
 }
 
-static int stageExpires(vlServer *s, vlDefrag *d, uint64_t deadline) {
-    return stageDbDict(s, d, deadline, 1);
+static int stageExpires(vlServer *s, vlDefrag *d) {
+    return stageDbDict(s, d, 1);
 }
 
-static int stageBigKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
+static int stageBigKeys(vlServer *s, vlDefrag *d) {
     while (d->bigkeys && d->big_pos < d->bigkeys->len) {
         int dbid;
         uint32_t len;
@@ -282,20 +299,20 @@ static int stageBigKeys(vlServer *s, vlDefrag *d, uint64_t deadline) {
                     break;
                 default: more = 0; break; /* retyped to a string meanwhile: nothing big left */
                 }
-            } while (more && !timeUp(deadline));
+            } while (more && !timeUp(d->deadline));
         }
         if (more) return 0;
         d->big_pos += sizeof(dbid) + sizeof(len) + len;
         d->big_started = 0;
-        if (timeUp(deadline)) return d->big_pos >= d->bigkeys->len;
+        if (timeUp(d->deadline)) return d->big_pos >= d->bigkeys->len;
     }
     return 1;
 }
 
-static int stagePubsub(vlServer *s, vlDefrag *d, uint64_t deadline) {
+static int stagePubsub(vlServer *s, vlDefrag *d) {
     while (pubsubDefragStep(s, &d->cursor, DEFRAG_PUBSUB_STEP, defragMove, d)) {
         /* every step: a move can cost ~10 us while slabs are emptying */
-        if (timeUp(deadline)) return 0;
+        if (timeUp(d->deadline)) return 0;
     }
     d->cursor = 0;
     return 1;
@@ -303,7 +320,7 @@ static int stagePubsub(vlServer *s, vlDefrag *d, uint64_t deadline) {
 
 /* Clients are visited in id order (oldest first), so a new client never moves the cursor
  * backwards and one that leaves is simply not found. */
-static int stageClients(vlServer *s, vlDefrag *d, uint64_t deadline) {
+static int stageClients(vlServer *s, vlDefrag *d) {
     vlClient *tail = s->clients;
     while (tail && tail->next) tail = tail->next;
     for (vlClient *c = tail; c; c = c->prev) {
@@ -332,16 +349,16 @@ static int stageClients(vlServer *s, vlDefrag *d, uint64_t deadline) {
          * it leaves meanwhile, the cursor lands on the next client, which costs nothing
          * worse than a partial walk of it */
         while (pubsubClientDefrag(c, &d->sub_cursor, DEFRAG_PUBSUB_STEP, defragMove, d))
-            if (timeUp(deadline)) return 0;
+            if (timeUp(d->deadline)) return 0;
         d->client_started = 0;
         d->client_cursor = c->id;
-        if (timeUp(deadline)) return 0;
+        if (timeUp(d->deadline)) return 0;
     }
     return 1;
 }
 
-static int stageLazyfree(vlServer *s, vlDefrag *d, uint64_t deadline) {
-    VL_UNUSED(deadline);
+static int stageLazyfree(vlServer *s, vlDefrag *d) {
+    VL_UNUSED(d);
     lazyfreeDefrag(s, defragMove, d);
     return 1;
 }
@@ -456,15 +473,16 @@ static void defragTimerCb(void *arg) {
     if (budget > DEFRAG_SLICE_MAX_US) budget = DEFRAG_SLICE_MAX_US;
     if (budget == 0) budget = 1;
     uint64_t t0 = utilMonoUs(), c0 = utilThreadCpuUs();
-    uint64_t deadline = t0 + budget;
-    d->deadline = deadline;
+    d->deadline = t0 + budget;
+    d->next_poll = t0 + DEFRAG_MIN_SLICE_US;
+    d->slices++;
     if (t0 - d->refresh_us >= DEFRAG_REFRESH_US) refreshBins(d);
     while (d->stage < NSTAGES) {
-        if (!stages[d->stage].fn(s, d, deadline)) break;
+        if (!stages[d->stage].fn(s, d)) break;
         d->stage++;
         d->db = 0;
         d->cursor = 0;
-        if (timeUp(deadline)) break;
+        if (timeUp(d->deadline)) break;
     }
     uint64_t used = utilMonoUs() - t0;
     d->deadline = 0;
@@ -618,7 +636,8 @@ void defragInfo(vlServer *s, vstr **out) {
         "defrag_last_slice_us:%llu\r\n"
         "defrag_last_pass_frag_ratio_start:%.2f\r\ndefrag_last_pass_frag_ratio_end:%.2f\r\n"
         "defrag_last_pass_frag_bytes_start:%lld\r\ndefrag_last_pass_frag_bytes_end:%lld\r\n"
-        "defrag_last_stop_reason:%s\r\ndefrag_purge:%s\r\n",
+        "defrag_last_stop_reason:%s\r\ndefrag_purge:%s\r\n"
+        "defrag_slices:%lld\r\ndefrag_slices_yielded:%lld\r\n",
         d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage, d->db,
         d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->bigkeys_queued,
         d->resumed_queued, d->last_bigkeys_queued, d->last_resumed_queued, d->last_scanned, d->last_moved,
@@ -627,7 +646,7 @@ void defragInfo(vlServer *s, vstr **out) {
         (unsigned long long)d->longest_slice_us, (unsigned long long)d->longest_slice_cpu_us,
         (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end, d->frag_bytes_start,
         d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none",
-        allocBackgroundPurge() ? "background" : "inline");
+        allocBackgroundPurge() ? "background" : "inline", d->slices, d->slices_yielded);
 }
 
 /* DEBUG DEFRAG BLOCKS key: [size, regions per slab, slab bytes] for the key's own block, its
@@ -695,7 +714,7 @@ void defragCommand(vlClient *c) {
         for (size_t i = 0; i < NSTAGES; i++) {
             d->db = 0;
             d->cursor = 0;
-            stages[i].fn(s, d, 0);
+            stages[i].fn(s, d);
         }
         long long moved = d->moved;
         serverPurgeMemory(s);

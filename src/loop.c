@@ -25,6 +25,9 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/epoll.h>
+#endif
 
 #include "server.h"
 
@@ -220,8 +223,47 @@ int loopSetHz(vlServer *s) {
     return VL_OK;
 }
 
+/* A second, level-triggered epoll set holding every client socket, next to libevent's (which
+ * libevent does not let us poll from inside a callback). A defrag slice polls it every
+ * 50 us once it has run 100 us and ends when a request is waiting: measured with
+ * vl-fragbench's PING probe, that is the difference between waiting out the slice
+ * (p50 0.46 ms with 500 us slices) and not. */
+void loopWaitAdd(vlServer *s, int fd) {
+#ifdef __linux__
+    if (s->waitfd < 0) return;
+    struct epoll_event ev = {.events = EPOLLIN};
+    ev.data.fd = fd;
+    epoll_ctl(s->waitfd, EPOLL_CTL_ADD, fd, &ev);
+#else
+    VL_UNUSED(s);
+    VL_UNUSED(fd);
+#endif
+}
+
+void loopWaitDel(vlServer *s, int fd) {
+#ifdef __linux__
+    if (s->waitfd >= 0) epoll_ctl(s->waitfd, EPOLL_CTL_DEL, fd, NULL);
+#else
+    VL_UNUSED(s);
+    VL_UNUSED(fd);
+#endif
+}
+
+int loopInputWaiting(vlServer *s) {
+#ifdef __linux__
+    struct epoll_event ev;
+    return s->waitfd >= 0 && epoll_wait(s->waitfd, &ev, 1, 0) > 0;
+#else
+    VL_UNUSED(s);
+    return 0;
+#endif
+}
+
 int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
     s->base = base;
+#ifdef __linux__
+    s->waitfd = epoll_create1(EPOLL_CLOEXEC);
+#endif
     if (openListeners(s, err, errlen) != VL_OK) return VL_ERR;
     s->cron_ev = event_new(base, -1, EV_PERSIST, cronCb, s);
     s->flush_ev = event_new(base, -1, 0, flushCb, s);
@@ -237,6 +279,8 @@ int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
 
 void loopDetach(vlServer *s) {
     closeListeners(s);
+    if (s->waitfd >= 0) close(s->waitfd);
+    s->waitfd = -1;
     if (s->cron_ev) event_free(s->cron_ev);
     if (s->flush_ev) event_free(s->flush_ev);
     s->cron_ev = s->flush_ev = NULL;

@@ -67,6 +67,7 @@ vlServer *serverCreate(char *err, size_t errlen) {
     vlHeap *prev = allocHeapEnter(heap);
     vlServer *s = vlCalloc(sizeof(*s));
     s->heap = heap;
+    s->waitfd = -1;
     s->active_expire_enabled = 1;
     s->start_ms = (int64_t)utilMsTime();
     unsigned char rnd[20];

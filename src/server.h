@@ -491,6 +491,7 @@ struct vlServer {
     int listen_port; /* the TCP port actually bound (port 0: the kernel's pick) */
     struct event *cron_ev, *flush_ev, *close_ev;
     struct event *rehash_timer; /* active rehash steps (server.c), armed by the cron */
+    int waitfd; /* epoll set of the client sockets, for loopInputWaiting; -1 when none */
     int rehash_armed;
     int attached, stopping, shutdown_asap;
     int64_t start_ms;
@@ -570,6 +571,11 @@ void loopDetach(vlServer *s);
 void loopScheduleFlush(vlServer *s);
 int loopSetHz(vlServer *s);
 int loopRebind(vlServer *s, char *err, size_t errlen);
+/* Is a client's request waiting to be read? Background work (defrag slices) asks, to end
+ * early. One epoll_wait with no timeout; 0 where the OS has no epoll. */
+int loopInputWaiting(vlServer *s);
+void loopWaitAdd(vlServer *s, int fd);
+void loopWaitDel(vlServer *s, int fd);
 struct event *loopTimerNew(vlServer *s, void (*fn)(void *arg), void *arg);
 void loopTimerStart(struct event *ev, uint64_t us);
 void loopTimerFree(struct event *ev);
