@@ -261,10 +261,10 @@ int loopInputWaiting(vlServer *s) {
 
 int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
     s->base = base;
-#ifdef __linux__
-    s->waitfd = epoll_create1(EPOLL_CLOEXEC);
-#endif
     if (openListeners(s, err, errlen) != VL_OK) return VL_ERR;
+#ifdef __linux__
+    s->waitfd = epoll_create1(EPOLL_CLOEXEC); /* -1 on failure: slices just never yield */
+#endif
     s->cron_ev = event_new(base, -1, EV_PERSIST, cronCb, s);
     s->flush_ev = event_new(base, -1, 0, flushCb, s);
     if (!s->cron_ev || !s->flush_ev) {
