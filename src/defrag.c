@@ -358,7 +358,6 @@ static int stageClients(vlServer *s, vlDefrag *d) {
 }
 
 static int stageLazyfree(vlServer *s, vlDefrag *d) {
-    VL_UNUSED(d);
     lazyfreeDefrag(s, defragMove, d);
     return 1;
 }
