@@ -2,19 +2,22 @@
  *
  * Fragmentation here is jemalloc slabs that are partly empty: the allocator cannot give a
  * slab back while one block in it lives. The engine walks every structure the server owns and
- * offers each block to allocMove, which copies it out of a sparse slab (the hint reads the
- * slab's and its bin's use through experimental.utilization.query) into a denser one, so the
- * sparse slabs empty and their pages can be purged.
+ * offers each block to allocMove, which copies it out of a sparse slab (the hint compares the
+ * slab's use, from experimental.utilization.query, with its bin's non-full average from the
+ * epoch-refreshed bin stats) into a denser one, so the sparse slabs empty and their pages
+ * can be purged.
  *
  * Control and work are separate. Control (defragCron, once a cron second) decides whether to
  * run and how hard: start above active-defrag-threshold-lower percent and
  * active-defrag-ignore-bytes, effort interpolated from cycle-min to cycle-max between the lower
  * and upper thresholds. Work runs on its own timer in slices of active-defrag-cycle-us (never
- * more than 1 ms, checked inside the loops every few moves), followed by a pause sized so that
- * work/(work+pause) equals the effort. Nothing else in the loop can make a slice longer.
+ * more than 1 ms, checked before every move), followed by a pause sized so that
+ * work/(work+pause) equals the effort. A slice also ends early, once it has run 100 us, when
+ * a client's request is waiting (loopInputWaiting), so clients wait for at most that.
  *
  * A pass is a walk over the stages below, each with a resumable cursor. Keys whose values are
- * big (long lists, big hashes and sets) are not walked inside the keys stage: their names are
+ * big (more than active-defrag-max-scan-fields chunks or entries, or cut short by a slice's
+ * end) are not walked inside the keys stage: their names are
  * copied to a queue and each is resumed inside itself across slices; a key deleted or retyped
  * meanwhile is found missing by name and skipped. A pass that leaves fragmentation under the
  * lower threshold, or that moves (almost) nothing, or that gains nothing, ends the run and
