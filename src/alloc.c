@@ -43,7 +43,7 @@ struct vlHeap {
     size_t used;    /* usable bytes of live blocks */
     struct binUse {
         size_t nonfull_used, nonfull_slabs; /* regions in use in, and count of, non-full slabs */
-    } *bins;        /* per bin of the arena, as of the last allocBinStatsRefresh */
+    } * bins; /* per bin of the arena, as of the last allocBinStatsRefresh */
     int bins_valid;
 };
 
@@ -315,8 +315,7 @@ static int moveHint(vlHeap *h, const void *ptr, size_t size) {
         avg_slabs = q.bin_nregs / q.nregs;
     }
     /* used <= margin/100 * avg_used/avg_slabs, in integers */
-    return (__uint128_t)used * avg_slabs * 100 <=
-           (__uint128_t)avg_used * hint_margin_pct;
+    return (__uint128_t)used * avg_slabs * 100 <= (__uint128_t)avg_used * hint_margin_pct;
 }
 
 int allocMoveHint(const void *ptr) {

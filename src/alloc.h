@@ -48,9 +48,9 @@ void allocBinStatsRefresh(vlHeap *h);
 /* The bin map (read from arenas.bin.* at first use) and the per-bin figures of the last
  * refresh, for DEBUG DEFRAG BINS. allocBinInfo returns -1 past the last bin or under libc. */
 typedef struct allocBin {
-    size_t size, nregs, slab_size;          /* geometry */
-    size_t curregs, curslabs;               /* jemalloc's bin stats at the last refresh */
-    size_t nonfull_used, nonfull_slabs;     /* what the hint averages over */
+    size_t size, nregs, slab_size;      /* geometry */
+    size_t curregs, curslabs;           /* jemalloc's bin stats at the last refresh */
+    size_t nonfull_used, nonfull_slabs; /* what the hint averages over */
 } allocBin;
 int allocBinCount(void);
 int allocBinInfo(const vlHeap *h, int j, allocBin *out);

@@ -33,14 +33,14 @@
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000
-#define DEFRAG_TIME_CHECK 1  /* buckets between clock reads: a move can cost ~11 us */
+#define DEFRAG_TIME_CHECK 1 /* buckets between clock reads: a move can cost ~11 us */
 /* Chunks (lists) or buckets (hashes, sets) per big-key step: the clock is read between
  * steps, and a step that passes the deadline declines its remaining moves (defragMove), so
  * a step of 1 leaves at most one unit to the next pass. */
 #define DEFRAG_BIG_STEP 1
 #define DEFRAG_PUBSUB_STEP 4 /* buckets of the registry or of a client's sets per step */
 #define DEFRAG_DECAY_AUTO (-2)
-#define DEFRAG_BG_DECAY_MS 20 /* dirty decay during a run when a background thread purges */
+#define DEFRAG_BG_DECAY_MS 20  /* dirty decay during a run when a background thread purges */
 #define DEFRAG_REFRESH_US 5000 /* bin stats refresh (30-150 us) at most this often */
 #define DEFRAG_REFRESH_BLOCKS 4096
 #define DEFRAG_MIN_SLICE_US 100 /* a slice runs this long before it yields to waiting input */
@@ -84,12 +84,12 @@ struct vlDefrag {
     double frag_start, frag_end;
     long long frag_bytes_start, frag_bytes_end;
     const char *stop_reason;
-    uint64_t pause_debt_us;    /* pauses shorter than the loop's timer granularity, owed */
-    uint64_t decay_restore_us; /* when the default decay comes back after a run; 0 = done */
-    uint64_t deadline;         /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
-    uint64_t next_poll;        /* when the slice next looks for waiting client input */
+    uint64_t pause_debt_us;           /* pauses shorter than the loop's timer granularity, owed */
+    uint64_t decay_restore_us;        /* when the default decay comes back after a run; 0 = done */
+    uint64_t deadline;                /* of the slice in progress; 0 = none (DEBUG DEFRAG RUN) */
+    uint64_t next_poll;               /* when the slice next looks for waiting client input */
     long long slices, slices_yielded; /* slices run, and ended early for a waiting client */
-    long decay_ms;             /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
+    long decay_ms; /* DEBUG DEFRAG DECAY, or DEFRAG_DECAY_AUTO: see decayForRun */
     struct event *timer;
     struct event_base *base;
 };
@@ -642,12 +642,13 @@ void defragInfo(vlServer *s, vstr **out) {
         "defrag_slices:%lld\r\ndefrag_slices_yielded:%lld\r\n",
         d->running ? "running" : "idle", d->running ? d->effort : 0, d->force, stage, d->db,
         d->cursor, bigleft, d->pass, d->scanned, d->moved, d->bytes, d->bigkeys_queued,
-        d->resumed_queued, d->last_bigkeys_queued, d->last_resumed_queued, d->last_scanned, d->last_moved,
-        d->last_bytes, d->total_moved, d->total_bytes, (unsigned long long)d->run_time_us,
-        (unsigned long long)d->run_cpu_us, (unsigned long long)d->total_cpu_us,
-        (unsigned long long)d->longest_slice_us, (unsigned long long)d->longest_slice_cpu_us,
-        (unsigned long long)d->last_slice_us, d->frag_start, d->frag_end, d->frag_bytes_start,
-        d->frag_bytes_end, d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none",
+        d->resumed_queued, d->last_bigkeys_queued, d->last_resumed_queued, d->last_scanned,
+        d->last_moved, d->last_bytes, d->total_moved, d->total_bytes,
+        (unsigned long long)d->run_time_us, (unsigned long long)d->run_cpu_us,
+        (unsigned long long)d->total_cpu_us, (unsigned long long)d->longest_slice_us,
+        (unsigned long long)d->longest_slice_cpu_us, (unsigned long long)d->last_slice_us,
+        d->frag_start, d->frag_end, d->frag_bytes_start, d->frag_bytes_end,
+        d->stop_reason && d->stop_reason[0] ? d->stop_reason : "none",
         allocBackgroundPurge() ? "background" : "inline", d->slices, d->slices_yielded);
 }
 

@@ -335,10 +335,10 @@ static void infoStats(vlServer *s, vstr **out) {
                st->active_defrag_hits, st->active_defrag_misses, st->active_defrag_key_hits,
                st->active_defrag_key_misses,
                (st->active_defrag_time_us + defragCurrentTimeUs(s)) / 1000,
-               defragCurrentTimeUs(s) / 1000,
-               st->unexpected_error_replies, st->total_error_replies, st->total_reads_processed,
-               st->total_writes_processed, st->io_threaded_reads, st->io_threaded_writes,
-               st->client_qbuf_limit_disconnections, st->client_obuf_limit_disconnections);
+               defragCurrentTimeUs(s) / 1000, st->unexpected_error_replies, st->total_error_replies,
+               st->total_reads_processed, st->total_writes_processed, st->io_threaded_reads,
+               st->io_threaded_writes, st->client_qbuf_limit_disconnections,
+               st->client_obuf_limit_disconnections);
 }
 
 static void infoReplication(vlServer *s, vstr **out) {

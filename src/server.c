@@ -295,7 +295,9 @@ static void cronExpire(vlServer *s) {
 static int rehashSome(vlServer *s) {
     for (int i = 0; i < s->cfg.databases; i++) {
         vlDb *db = &s->db[i];
-        dict *d = dictIsRehashing(db->keys) ? db->keys : dictIsRehashing(db->expires) ? db->expires : NULL;
+        dict *d = dictIsRehashing(db->keys)      ? db->keys
+                  : dictIsRehashing(db->expires) ? db->expires
+                                                 : NULL;
         if (d) {
             dictRehashMicros(d, REHASH_STEP_US);
             return 1; /* one dict per step, as Redis does one db per tick */

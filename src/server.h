@@ -714,8 +714,8 @@ void lazyfreeDefrag(vlServer *s, void *(*move)(void *p, void *ctx), void *ctx);
 /* defrag.c */
 void defragInit(vlServer *s);
 void defragFree(vlServer *s);
-void defragCron(vlServer *s);         /* control, once per cron second */
-int defragRunningEffort(vlServer *s); /* active_defrag_running: effort %, 0 when idle */
+void defragCron(vlServer *s);               /* control, once per cron second */
+int defragRunningEffort(vlServer *s);       /* active_defrag_running: effort %, 0 when idle */
 long long defragCurrentTimeUs(vlServer *s); /* wall time of the run in progress, 0 when idle */
 void defragInfo(vlServer *s, vstr **out);
 void defragCommand(vlClient *c); /* DEBUG DEFRAG ... */

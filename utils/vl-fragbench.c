@@ -70,7 +70,7 @@ static double infoField(const char *info, const char *field) {
 
 /* The engine's stages in order (src/defrag.c), 0 for none or another server. */
 static int stageNo(const char *stage) {
-    static const char *const names[] = {"keys",    "expires", "bigkeys",
+    static const char *const names[] = {"keys",   "expires", "bigkeys",
                                         "pubsub", "clients", "lazyfree"};
     for (int i = 0; i < 6; i++)
         if (!strcmp(stage, names[i])) return i + 1;
@@ -253,7 +253,8 @@ int main(int argc, char **argv) {
             double effort = infoField(info, "active_defrag_running");
             /* the server process's CPU (every thread: jemalloc's purge threads too, and the
              * probe's pings, ~1% of a core), in ms, from the fields Redis also reports */
-            double cpu = 1000.0 * (infoField(info, "used_cpu_user") + infoField(info, "used_cpu_sys"));
+            double cpu =
+                1000.0 * (infoField(info, "used_cpu_user") + infoField(info, "used_cpu_sys"));
             char stage[64];
             infoStr(info, "defrag_stage", stage, sizeof(stage));
             double pass = infoField(info, "defrag_pass");
