@@ -318,10 +318,6 @@ static int moveHint(vlHeap *h, const void *ptr, size_t size) {
     return (__uint128_t)used * avg_slabs * 100 <= (__uint128_t)avg_used * hint_margin_pct;
 }
 
-int allocMoveHint(const void *ptr) {
-    return moveHint(cur_heap, ptr, sallocx((void *)ptr, 0));
-}
-
 /* The move copies the whole usable size: callers may keep data past the size they asked
  * for (a string's spare capacity), and the new block has the same size class. */
 void *allocMove(void *ptr, int force) {
@@ -610,11 +606,6 @@ void *allocMove(void *ptr, int force) {
     *u = *u - size + malloc_usable_size(p); /* libc may round the copy differently */
     free(ptr);
     return p;
-}
-
-int allocMoveHint(const void *ptr) {
-    (void)ptr;
-    return 0;
 }
 
 void allocSetHintMargin(unsigned pct) {

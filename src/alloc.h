@@ -39,9 +39,8 @@ size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
 
 /* Defrag support. allocMove returns a copy of ptr in a fresh block (old block freed, both
  * without the thread cache, so the old hole is not handed straight back), or NULL when the
- * block should stay (allocMoveHint says no and force is 0). */
+ * block should stay (the hint says no and force is 0): see moveHint in alloc.c. */
 void *allocMove(void *ptr, int force);
-int allocMoveHint(const void *ptr); /* 1: worth moving (sparse slab), 0: leave it */
 /* Epoch refresh + the heap's per-bin use of non-full slabs, which the hint compares a slab
  * with. 30-150 us: call it every few ms, not per block. */
 void allocBinStatsRefresh(vlHeap *h);
