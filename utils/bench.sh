@@ -3,7 +3,7 @@
 # measured with redis-benchmark in the same run on the same machine.
 #
 #   sh utils/bench.sh [--short|--long] [--csv FILE] [--rounds N] [--n1 N] [--n16 N]
-#                     [--tests a,b,...] [--random N] [--keep]
+#                     [--tests a,b,...] [--pipelines 1,16] [--random N] [--keep]
 #
 # The one decision: every test is its own redis-benchmark invocation, alternated between the
 # two servers (test T at -P p: valkey-lite, redis, then the next test; the whole sequence
@@ -42,6 +42,7 @@ N1=
 N16=
 RANDOM_KEYS=
 KEEP=0
+PIPES="1 16"
 TESTS="ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,lrange_100,lrange_600,hset,sadd,spop,publish0,publish1"
 
 usage() {
@@ -58,6 +59,7 @@ while [ $# -gt 0 ]; do
     --n1) [ $# -ge 2 ] || usage; N1=$2; shift ;;
     --n16) [ $# -ge 2 ] || usage; N16=$2; shift ;;
     --tests) [ $# -ge 2 ] || usage; TESTS=$2; shift ;;
+    --pipelines) [ $# -ge 2 ] || usage; PIPES=$(echo "$2" | tr ',' ' '); shift ;;
     --random) [ $# -ge 2 ] || usage; RANDOM_KEYS=$2; shift ;;
     --keep) KEEP=1 ;;
     -h | --help) usage ;;
@@ -272,13 +274,13 @@ runOne() {
 }
 
 START=$(date +%s)
-echo "bench.sh: $MODE, $ROUNDS rounds, -n $N1 at -P 1 and $N16 at -P 16, -c 50;" \
+echo "bench.sh: $MODE, $ROUNDS rounds, -P $PIPES (-n $N1 at -P 1, $N16 otherwise), -c 50;" \
     "servers on cpu $SRV_CPU, client on cpu $CLI_CPU ($NCPU usable)"
 echo "bench.sh: valkey-lite pid $VL_PID port $VL_PORT; redis-server pid $RD_PID port $RD_PORT"
 TESTLIST=$(echo "$TESTS" | tr ',' ' ')
 r=1
 while [ $r -le "$ROUNDS" ]; do
-    for P in 1 16; do
+    for P in $PIPES; do
         for s in vl rd; do
             if [ "$s" = vl ]; then p=$VL_PORT; else p=$RD_PORT; fi
             timeout 10 $CLI -h 127.0.0.1 -p "$p" flushall >/dev/null 2>&1
