@@ -11,8 +11,10 @@
  * run and how hard: start above active-defrag-threshold-lower percent and
  * active-defrag-ignore-bytes, effort interpolated from cycle-min to cycle-max between the lower
  * and upper thresholds. Work runs on its own timer in slices of active-defrag-cycle-us (never
- * more than 1 ms, checked before every move), followed by a pause sized so that
- * work/(work+pause) equals the effort. A slice also ends early, once it has run 100 us, when
+ * more than 1 ms, checked before every move), each followed by a pause sized so that
+ * work/(work+pause) equals the effort, on a precise timer (a timerfd: libevent's own would
+ * round 167 us up to 1 ms, so pauses had to be saved up, and slices ran back to back for
+ * 3 ms at effort 75, never letting the core go to a client). A slice also ends early, once it has run 100 us, when
  * a client's request is waiting (loopInputWaiting), so clients wait for at most that.
  *
  * A pass is a walk over the stages below, each with a resumable cursor. Keys whose values are
@@ -502,17 +504,22 @@ static void defragTimerCb(void *arg) {
         latencyAddSample(s, "active-defrag-cycle", (long long)(used / 1000));
     if (d->stage >= NSTAGES) endPass(d);
     if (!d->running) return;
-    /* The pause that makes work/(work+pause) equal the effort. libevent rounds timer waits
-     * up to whole milliseconds, so a 200 us pause would really be >= 1 ms and the duty
-     * cycle would fall to a third of the effort: short pauses are owed instead, and taken
-     * once they add up to a millisecond. A zero wait still lets every ready client run
-     * before the next slice. */
+    /* The pause that makes work/(work+pause) equal the effort, after every slice, on the
+     * engine's precise timer (a timerfd). The server sleeps in it, so a client that must
+     * share this core gets it: with 1 ms pauses taken once they added up (libevent's own
+     * timers cannot wait less), effort 75 meant 3 ms of back-to-back slices, and a probe
+     * PING stuck behind a kernel thread on the other core waited them out. Without a
+     * precise timer, short pauses are owed and taken once they add up to a millisecond; a
+     * zero wait still lets every ready client run before the next slice. */
     int effort = d->effort > 0 ? d->effort : 1;
-    d->pause_debt_us += used * (uint64_t)(100 - effort) / (uint64_t)effort;
-    uint64_t wait = 0;
-    if (d->pause_debt_us >= 1000) {
-        wait = d->pause_debt_us;
-        d->pause_debt_us = 0;
+    uint64_t wait = used * (uint64_t)(100 - effort) / (uint64_t)effort;
+    if (!d->timer || !loopTimerIsPrecise(d->timer)) {
+        d->pause_debt_us += wait;
+        wait = 0;
+        if (d->pause_debt_us >= 1000) {
+            wait = d->pause_debt_us;
+            d->pause_debt_us = 0;
+        }
     }
     scheduleSlice(d, wait);
 }
@@ -525,7 +532,7 @@ static void scheduleSlice(vlDefrag *d, uint64_t delay_us) {
         d->timer = NULL;
     }
     if (!d->timer) {
-        d->timer = loopTimerNew(s, defragTimerCb, d);
+        d->timer = loopTimerNewPrecise(s, defragTimerCb, d);
         d->base = s->base;
     }
     loopTimerStart(d->timer, delay_us);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/epoll.h>
+#include <sys/timerfd.h>
 #endif
 
 #include "server.h"
@@ -294,18 +295,24 @@ int loopRebind(vlServer *s, char *err, size_t errlen) {
 }
 
 /* Generic one-shot timers for modules (defrag work slices, lazy free, blocking timeouts):
- * the callback runs inside the server's heap like every other callback. */
+ * the callback runs inside the server's heap like every other callback.
+ *
+ * libevent's epoll backend rounds every wait up to a whole millisecond, so a timer set for
+ * 167 us fires after >= 1 ms. A precise timer (loopTimerNewPrecise, Linux) also owns a
+ * timerfd that libevent watches like a socket; a start under a second arms the timerfd
+ * instead, and the loop wakes when it expires. Only the defrag engine needs one: its pause
+ * after each slice is a fraction of a millisecond (the rest of its duty cycle). */
 typedef struct loopTimer {
     vlServer *s;
     void (*fn)(void *arg);
     void *arg;
-    struct event *ev;
+    struct event *ev;   /* libevent timer */
+    struct event *fdev; /* precise timers: read event on tfd, else NULL */
+    int tfd;            /* precise timers: the timerfd, else -1 */
+    int tfd_armed;
 } loopTimer;
 
-static void timerCb(evutil_socket_t fd, short what, void *arg) {
-    loopTimer *t = arg;
-    VL_UNUSED(fd);
-    VL_UNUSED(what);
+static void timerRun(loopTimer *t) {
     vlHeap *prev = allocHeapEnter(t->s->heap);
     /* Replies computed earlier in this loop pass go out before background work (defrag,
      * lazy free) runs: libevent queued this timer ahead of the flush event, and a reply
@@ -316,17 +323,84 @@ static void timerCb(evutil_socket_t fd, short what, void *arg) {
     allocHeapLeave(prev);
 }
 
-struct event *loopTimerNew(vlServer *s, void (*fn)(void *arg), void *arg) {
-    loopTimer *t = vlMalloc(sizeof(*t));
+static void timerCb(evutil_socket_t fd, short what, void *arg) {
+    VL_UNUSED(fd);
+    VL_UNUSED(what);
+    timerRun(arg);
+}
+
+#ifdef __linux__
+static void timerFdCb(evutil_socket_t fd, short what, void *arg) {
+    loopTimer *t = arg;
+    uint64_t expirations;
+    VL_UNUSED(what);
+    if (read(fd, &expirations, sizeof(expirations)) != (ssize_t)sizeof(expirations)) return;
+    t->tfd_armed = 0;
+    timerRun(t);
+}
+
+static void timerFdSet(loopTimer *t, uint64_t us) {
+    struct itimerspec its = {{0, 0}, {(time_t)(us / 1000000), (long)(us % 1000000) * 1000}};
+    if (timerfd_settime(t->tfd, 0, &its, NULL) == 0) t->tfd_armed = us > 0;
+}
+#endif
+
+static loopTimer *timerNew(vlServer *s, void (*fn)(void *arg), void *arg) {
+    loopTimer *t = vlCalloc(sizeof(*t));
     t->s = s;
     t->fn = fn;
     t->arg = arg;
     t->ev = event_new(s->base, -1, 0, timerCb, t);
+    t->tfd = -1;
+    return t;
+}
+
+struct event *loopTimerNew(vlServer *s, void (*fn)(void *arg), void *arg) {
+    return (struct event *)timerNew(s, fn, arg);
+}
+
+struct event *loopTimerNewPrecise(vlServer *s, void (*fn)(void *arg), void *arg) {
+    loopTimer *t = timerNew(s, fn, arg);
+#ifdef __linux__
+    /* on any failure it stays an ordinary timer */
+    t->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (t->tfd >= 0) {
+        t->fdev = event_new(s->base, t->tfd, EV_READ | EV_PERSIST, timerFdCb, t);
+        if (!t->fdev || event_add(t->fdev, NULL) != 0) {
+            if (t->fdev) event_free(t->fdev);
+            t->fdev = NULL;
+            close(t->tfd);
+            t->tfd = -1;
+        }
+    }
+#endif
     return (struct event *)t;
 }
 
+int loopTimerIsPrecise(struct event *ev) {
+    return ((loopTimer *)ev)->tfd >= 0;
+}
+
+/* 1 while a start has not fired yet, on either path. */
+int loopTimerPending(struct event *ev) {
+    loopTimer *t = (loopTimer *)ev;
+    return t->tfd_armed || event_pending(t->ev, EV_TIMEOUT, NULL) != 0;
+}
+
+/* Runs the callback once, us microseconds from now (0: this loop pass, after the callbacks
+ * already active). A new start replaces a pending one. */
 void loopTimerStart(struct event *ev, uint64_t us) {
     loopTimer *t = (loopTimer *)ev;
+#ifdef __linux__
+    if (t->tfd >= 0) {
+        if (us > 0 && us < 1000000) {
+            event_del(t->ev);
+            timerFdSet(t, us);
+            return;
+        }
+        if (t->tfd_armed) timerFdSet(t, 0); /* disarm */
+    }
+#endif
     struct timeval tv = {(time_t)(us / 1000000), (suseconds_t)(us % 1000000)};
     event_add(t->ev, &tv);
 }
@@ -335,6 +409,8 @@ void loopTimerFree(struct event *ev) {
     loopTimer *t = (loopTimer *)ev;
     if (!t) return;
     event_free(t->ev);
+    if (t->fdev) event_free(t->fdev);
+    if (t->tfd >= 0) close(t->tfd);
     vlFree(t);
 }
 

@@ -577,6 +577,9 @@ int loopInputWaiting(vlServer *s);
 void loopWaitAdd(vlServer *s, int fd);
 void loopWaitDel(vlServer *s, int fd);
 struct event *loopTimerNew(vlServer *s, void (*fn)(void *arg), void *arg);
+struct event *loopTimerNewPrecise(vlServer *s, void (*fn)(void *arg), void *arg);
+int loopTimerIsPrecise(struct event *ev);
+int loopTimerPending(struct event *ev);
 void loopTimerStart(struct event *ev, uint64_t us);
 void loopTimerFree(struct event *ev);
 int loopRunStandalone(vlServer *s); /* own base, SIGTERM/SIGINT handled, until shutdown */

@@ -11,7 +11,8 @@
  * defrag effort, stage, pass) and <out>.gp, and runs gnuplot (if installed) to make <out>.png.
  * Prints: fragmentation peak and end, time to <= 1.05, the server's CPU (all threads, INFO
  * used_cpu_*) from defrag on to a second after it stopped, per GB of RSS reclaimed,
- * and the probe's p99 and max latency while defrag ran. Works against redis-server too
+ * and the probe's latency (p50, p99, p99.9, max, pings over 1 and 2 ms) while defrag ran and
+ * over as many pings before it, the machine's own noise. Works against redis-server too
  * (where its jemalloc allows active defrag). Loopback only; every loop is bounded. */
 #include <hiredis/hiredis.h>
 #include <stdio.h>
@@ -155,6 +156,25 @@ static int cmpDouble(const void *x, const void *y) {
     return a < b ? -1 : a > b;
 }
 
+/* Sorts lat[] and prints one line: count, p50, p99, p99.9, max, and how many went over 1 and
+ * 2 ms (the issue's bounds), the same for the baseline and the defrag run so they compare. */
+static void probeSummary(const char *label, double *lat, size_t n) {
+    if (n == 0) {
+        printf("%s: no pings\n", label);
+        return;
+    }
+    qsort(lat, n, sizeof(double), cmpDouble);
+    size_t over1 = 0, over2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        over1 += lat[i] > 1.0;
+        over2 += lat[i] > 2.0;
+    }
+    printf("%s: %zu pings, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms, %zu over 1 ms, "
+           "%zu over 2 ms\n",
+           label, n, lat[n / 2], lat[(size_t)((double)n * 0.99)], lat[(size_t)((double)n * 0.999)],
+           lat[n - 1], over1, over2);
+}
+
 int main(int argc, char **argv) {
     opts o = {"127.0.0.1", "keys", "fragbench", 6379, 60, 1, 400000};
     for (int i = 1; i < argc; i++) {
@@ -203,20 +223,22 @@ int main(int argc, char **argv) {
     }
     printf("scenario %s, n=%ld, built in %.1f s\n", o.scenario, o.n, nowSec() - t_build);
     cmdOk(c, "MEMORY PURGE%s", "");
-    /* baseline: the same probe for one second before defrag, to tell the machine's own
-     * noise from what defrag adds */
-    double base[1000], bp99 = 0, bmax = 0;
-    for (int i = 0; i < 1000; i++) {
+    /* baseline: the same probe, as many pings as a defrag run usually sees, before defrag,
+     * to tell the machine's own noise from what defrag adds */
+    enum {
+        BASE_PINGS = 2500
+    };
+    double *base = malloc(BASE_PINGS * sizeof(double));
+    if (!base) return 1;
+    for (int i = 0; i < BASE_PINGS; i++) {
         double p0 = nowSec();
         redisReply *pr = redisCommand(probe, "PING");
         base[i] = (nowSec() - p0) * 1000.0;
         if (pr) freeReplyObject(pr);
         usleep(1000);
     }
-    qsort(base, 1000, sizeof(double), cmpDouble);
-    bp99 = base[989];
-    bmax = base[999];
-    printf("probe before defrag: p99 %.3f ms, max %.3f ms\n", bp99, bmax);
+    probeSummary("probe before defrag", base, BASE_PINGS);
+    free(base);
     if (o.defrag) {
         cmdOk(c, "CONFIG SET active-defrag-ignore-bytes %s", "2mb");
         cmdOk(c, "CONFIG SET active-defrag-threshold-lower %s", "5");
@@ -289,12 +311,6 @@ int main(int argc, char **argv) {
         usleep(1000);
     }
     fclose(csv);
-    double p99 = 0, mx = 0;
-    if (nlat) {
-        qsort(lat, nlat, sizeof(double), cmpDouble);
-        p99 = lat[(size_t)((double)nlat * 0.99)];
-        mx = lat[nlat - 1];
-    }
     double reclaimed_gb = (rss0 - rss_end) / 1073741824.0;
     printf("frag peak %.2f, end %.2f; time to <= 1.05: %s%.1f s\n", peak, end_frag,
            t_target < 0 ? "never, " : "", t_target < 0 ? 0 : t_target);
@@ -303,16 +319,8 @@ int main(int argc, char **argv) {
     if (reclaimed_gb > 0.001)
         printf(" = %.2f CPU s per GB reclaimed", (cpu_end - cpu0) / 1000.0 / reclaimed_gb);
     if (eng0 >= 0 && eng_end >= eng0) printf(" (engine slices %.2f s)", (eng_end - eng0) / 1e6);
-    printf("\nprobe while defrag ran: %zu pings, p99 %.3f ms, max %.3f ms\n", nlat, p99, mx);
-    if (nlat) {
-        size_t over1 = 0, over2 = 0;
-        for (size_t i = 0; i < nlat; i++) {
-            over1 += lat[i] > 1.0;
-            over2 += lat[i] > 2.0;
-        }
-        printf("probe detail: p50 %.3f ms, p99.9 %.3f ms, %zu over 1 ms, %zu over 2 ms\n",
-               lat[nlat / 2], lat[(size_t)((double)nlat * 0.999)], over1, over2);
-    }
+    putchar('\n');
+    probeSummary("probe while defrag ran", lat, nlat);
     FILE *gp = fopen(gppath, "w");
     if (gp) {
         fprintf(gp,
