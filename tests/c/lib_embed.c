@@ -17,20 +17,8 @@
 #include <unistd.h>
 
 #include "ctest.h"
+#include "ctest_net.h"
 #include "valkey-lite.h"
-
-static int freePort(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *)&a, sizeof(a));
-    socklen_t l = sizeof(a);
-    getsockname(fd, (struct sockaddr *)&a, &l);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 static int callIs(vlServer *s, const char *want, const char *a0, const char *a1, const char *a2) {
     vlReply *r = NULL;

@@ -5,44 +5,12 @@
  * pending one on either path (the timerfd or libevent's timer); freeing a pending timer
  * must leave nothing behind on the base. Bounds are only lower bounds (a timer never fires
  * early); every loop run is capped by a loopexit. */
-#include <arpa/inet.h>
 #include <event2/event.h>
-#include <netinet/in.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "ctest.h"
+#include "ctest_server.h"
 #include "server.h"
 #include "util.h"
-
-static int freePort(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *)&a, sizeof(a));
-    socklen_t l = sizeof(a);
-    getsockname(fd, (struct sockaddr *)&a, &l);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static vlServer *startOn(struct event_base *base) {
-    char err[256], text[128];
-    vlServer *s = serverCreate(err, sizeof(err));
-    if (!s) return NULL;
-    snprintf(text, sizeof(text), "port %d\nbind 127.0.0.1\nloglevel warning\n", freePort());
-    vlHeap *prev = allocHeapEnter(s->heap);
-    int rc = configLoadText(s, text, "(test)", err, sizeof(err));
-    allocHeapLeave(prev);
-    if (rc != VL_OK || serverStart(s, base, err, sizeof(err)) != VL_OK) {
-        printf("    start failed: %s\n", err);
-        return NULL;
-    }
-    return s;
-}
 
 typedef struct {
     struct event_base *base;
@@ -66,7 +34,7 @@ static void runUntilFired(struct event_base *base) {
 
 static void testPreciseTimer(void) {
     struct event_base *base = event_base_new();
-    vlServer *s = startOn(base);
+    vlServer *s = startOn(base, freePort());
     CHECK(s != NULL);
     if (!s) return;
     fireState f = {base, 0, 0};

@@ -15,34 +15,7 @@
 
 #include "ctest.h"
 #include "server.h"
-
-static int freePort(void) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, (struct sockaddr *)&a, sizeof(a));
-    socklen_t l = sizeof(a);
-    getsockname(fd, (struct sockaddr *)&a, &l);
-    close(fd);
-    return ntohs(a.sin_port);
-}
-
-static vlServer *startOn(struct event_base *base, int port) {
-    char err[256], text[128];
-    vlServer *s = serverCreate(err, sizeof(err));
-    if (!s) return NULL;
-    snprintf(text, sizeof(text), "port %d\nbind 127.0.0.1\nloglevel warning\n", port);
-    vlHeap *prev = allocHeapEnter(s->heap);
-    int rc = configLoadText(s, text, "(test)", err, sizeof(err));
-    allocHeapLeave(prev);
-    if (rc != VL_OK || serverStart(s, base, err, sizeof(err)) != VL_OK) {
-        printf("    start failed: %s\n", err);
-        return NULL;
-    }
-    return s;
-}
+#include "ctest_server.h"
 
 typedef struct {
     struct event_base *base;
