@@ -12,11 +12,9 @@
  * active-defrag-ignore-bytes, effort interpolated from cycle-min to cycle-max between the lower
  * and upper thresholds. Work runs on its own timer in slices of active-defrag-cycle-us (never
  * more than 1 ms, checked before every move), each followed by a pause sized so that
- * work/(work+pause) equals the effort, on a precise timer (a timerfd: libevent's own would
- * round 167 us up to 1 ms, so pauses had to be saved up, and slices ran back to back for
- * 3 ms at effort 75, never letting the core go to a client). A slice also ends early, once
- * it has run 100 us, when a client's request is waiting (loopInputWaiting), so clients wait
- * for at most that.
+ * work/(work+pause) equals the effort, on a precise timer (why: defragTimerCb). A slice also
+ * ends early, once it has run 100 us, when a client's request is waiting
+ * (loopInputWaiting), so clients wait for at most that.
  *
  * A pass is a walk over the stages below, each with a resumable cursor. Keys whose values are
  * big (more than active-defrag-max-scan-fields chunks or entries, or cut short by a slice's
