@@ -85,15 +85,25 @@ void *vlCalloc(size_t size) {
     return p;
 }
 
-void *vlRealloc(void *ptr, size_t size) {
-    if (!ptr) return vlMalloc(size);
-    failHook(size);
+void *vlTryRealloc(void *ptr, size_t size) {
+    if (size == 0) size = 1;
+    if (!ptr) {
+        void *p = cur_heap ? mallocx(size, cur_heap->flags) : malloc(size);
+        if (p) *usedCounter() += sallocx(p, 0);
+        return p;
+    }
     size_t old = sallocx(ptr, 0);
-    void *p =
-        cur_heap ? rallocx(ptr, size ? size : 1, cur_heap->flags) : realloc(ptr, size ? size : 1);
-    if (!p) allocOom(size);
+    void *p = cur_heap ? rallocx(ptr, size, cur_heap->flags) : realloc(ptr, size);
+    if (!p) return NULL;
     size_t *u = usedCounter();
     *u = *u - old + sallocx(p, 0);
+    return p;
+}
+
+void *vlRealloc(void *ptr, size_t size) {
+    failHook(size);
+    void *p = vlTryRealloc(ptr, size);
+    if (!p) allocOom(size);
     return p;
 }
 
@@ -503,9 +513,18 @@ const char *allocName(void) {
 /* Generic mallctl access for DEBUG MALLCTL: read (and optionally write) a numeric
  * control whose size is 1, 4 or 8 bytes, or a string control. */
 int allocCtl(const char *name, long long *oldv, const long long *newv) {
-    size_t sz = 8;
+    /* mallctl wants the control's exact size: try 8, 4 and 1 bytes (size_t/uint64_t,
+     * unsigned, bool), as Redis's DEBUG MALLCTL does */
+    static const size_t sizes[] = {8, 4, 1};
+    size_t sz = 0;
     uint64_t v64 = 0;
-    if (mallctl(name, &v64, &sz, NULL, 0) != 0) return -1;
+    int found = 0;
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !found; i++) {
+        sz = sizes[i];
+        v64 = 0;
+        found = mallctl(name, &v64, &sz, NULL, 0) == 0;
+    }
+    if (!found) return -1;
     long long old;
     if (sz == 1) {
         uint8_t v8;
@@ -560,14 +579,19 @@ void *vlCalloc(size_t size) {
     return p;
 }
 
-void *vlRealloc(void *ptr, size_t size) {
-    if (!ptr) return vlMalloc(size);
-    failHook(size);
-    size_t old = malloc_usable_size(ptr);
+void *vlTryRealloc(void *ptr, size_t size) {
+    size_t old = ptr ? malloc_usable_size(ptr) : 0;
     void *p = realloc(ptr, size ? size : 1);
-    if (!p) allocOom(size);
+    if (!p) return NULL;
     size_t *u = usedCounter();
     *u = *u - old + malloc_usable_size(p);
+    return p;
+}
+
+void *vlRealloc(void *ptr, size_t size) {
+    failHook(size);
+    void *p = vlTryRealloc(ptr, size);
+    if (!p) allocOom(size);
     return p;
 }
 

@@ -24,6 +24,10 @@ typedef struct vlHeap vlHeap;
 void *vlMalloc(size_t size);
 void *vlCalloc(size_t size);
 void *vlRealloc(void *ptr, size_t size);
+/* The one exception: buffers whose size a client chooses (the query buffer) grow with this,
+ * which returns NULL and leaves ptr alone when memory cannot be had, so that the client is
+ * closed instead of the process. */
+void *vlTryRealloc(void *ptr, size_t size);
 void vlFree(void *ptr);
 size_t vlAllocSize(const void *ptr);       /* usable size of a live block */
 char *vlStrdup(const char *s);             /* owned copy of a C string */

@@ -295,8 +295,16 @@ static int runOn(vlServer *s, vlClient *c, int argc, const char **argv, const si
     c->argv = NULL;
     if (args != small) vlFree(args);
     vlReply *r = drainReplies(c);
-    /* close-after-reply (QUIT) and output limits do not apply to an in-process client */
-    c->flags &= ~(CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP);
+    if (c->flags & CLIENT_OVERFLOW) { /* what was built was dropped at the output ceiling */
+        vlReplyFree(r);
+        r = replyNew(VL_REPLY_ERROR);
+        static const char msg[] = "ERR reply exceeds the output ceiling of an in-process call";
+        r->str = strdup(msg);
+        if (!r->str) abort();
+        r->len = sizeof(msg) - 1;
+    }
+    /* close-after-reply (QUIT) and class output limits do not apply to an in-process client */
+    c->flags &= ~(CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW);
     allocHeapLeave(prev);
     if (reply)
         *reply = r;

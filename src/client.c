@@ -8,6 +8,7 @@
  * the caller still holds the pointer. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@ static void unlinkFrom(vlClient **head, vlClient *c, size_t off) {
 void clientFree(vlClient *c) {
     vlServer *s = c->srv;
     if (s->current_client == c) s->current_client = NULL;
+    if (s->cron_cursor == c) s->cron_cursor = c->next;
     if (c->flags & CLIENT_BLOCKED) blockingClientFree(c);
     pubsubClientFree(c);
     if (c->flags & CLIENT_MONITOR) s->monitors--;
@@ -111,11 +113,49 @@ int clientClass(const vlClient *c) {
     return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
 }
 
+/* The most output one client may hold, whatever its class's limits say (the default normal
+ * limit is none at all): half the machine's memory, and no more than maxmemory when that is
+ * set. Without it, SRANDMEMBER s -2000000000 under "normal 0 0 0" grew one reply to 24 GB
+ * and the kernel killed the process. */
+static unsigned long long outputCeiling(const vlServer *s) {
+    unsigned long long ceiling = s->total_system_memory ? s->total_system_memory / 2 : ULLONG_MAX;
+    if (s->cfg.maxmemory > 0 && (unsigned long long)s->cfg.maxmemory < ceiling)
+        ceiling = (unsigned long long)s->cfg.maxmemory;
+    return ceiling;
+}
+
+/* Drops what is queued and closes the client (in-process clients are kept and told by
+ * vlCall that the reply was too big). */
+static void closeOverLimit(vlClient *c, const char *why) {
+    vlServer *s = c->srv;
+    replyFree(&c->reply);
+    if (c->flags & CLIENT_FAKE) {
+        c->flags |= CLIENT_OVERFLOW;
+        return;
+    }
+    vstr *info = NULL;
+    clientInfoString(c, &info);
+    serverLog(s, LL_WARNING, "Client %s scheduled to be closed ASAP for %s.", info ? info->buf : "",
+              why);
+    vstrFree(info);
+    s->stats.client_obuf_limit_disconnections++;
+    c->flags |= CLIENT_REPLY_OFF; /* nothing more is sent to this client */
+    clientCloseAsap(c);
+}
+
 void clientCheckOutputLimits(vlClient *c) {
-    if (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP)) return;
-    const vlObufLimit *l = &c->srv->cfg.obuf_limits[clientClass(c)];
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW)) return;
     unsigned long long used = clientOutputBytes(c);
-    int over_hard = l->hard && used >= l->hard;
+    if (used > outputCeiling(c->srv)) {
+        closeOverLimit(c, "overcoming of the output ceiling (half the memory, or maxmemory)");
+        return;
+    }
+    if (c->flags & CLIENT_FAKE) return;
+    const vlObufLimit *l = &c->srv->cfg.obuf_limits[clientClass(c)];
+    /* An unauthenticated client may not pile up output at all (Redis 7.2.8's fix for
+     * CVE-2025-21605): past 1 KB beyond its first block it is closed, whatever the class's
+     * limits say, since it can send a million PINGs and each earns a NOAUTH. */
+    int over_hard = (l->hard && used >= l->hard) || (!c->authenticated && used > 1024);
     int over_soft = l->soft && used >= l->soft;
     int64_t now = c->srv->mstime; /* cached: this runs after every command */
     if (over_soft && !over_hard) {
@@ -127,23 +167,12 @@ void clientCheckOutputLimits(vlClient *c) {
     } else if (!over_soft) {
         c->obuf_soft_since = 0;
     }
-    if (over_hard) {
-        vstr *info = NULL;
-        clientInfoString(c, &info);
-        serverLog(c->srv, LL_WARNING,
-                  "Client %s scheduled to be closed ASAP for overcoming of output buffer limits.",
-                  info ? info->buf : "");
-        vstrFree(info);
-        c->srv->stats.client_obuf_limit_disconnections++;
-        /* the queued output is dropped: nothing more is sent to this client */
-        replyFree(&c->reply);
-        c->flags |= CLIENT_REPLY_OFF;
-        clientCloseAsap(c);
-    }
+    if (over_hard) closeOverLimit(c, "overcoming of output buffer limits");
 }
 
 static int replyAllowed(vlClient *c) {
-    return !(c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP));
+    return !(c->flags &
+             (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW));
 }
 
 #define PREP(c)                       \

@@ -209,7 +209,10 @@ static void feedMonitors(vlClient *c) {
     }
     vstrCat(&line, "\r\n", 2);
     for (vlClient *m = s->clients; m; m = m->next) {
-        if ((m->flags & CLIENT_MONITOR) && m != c) addReplyRaw(m, line->buf, line->len);
+        if (!(m->flags & CLIENT_MONITOR) || m == c) continue;
+        addReplyRaw(m, line->buf, line->len);
+        /* a monitor that never reads is cut at its class's limit like any other output */
+        if (m->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(m);
     }
     vstrFree(line);
 }

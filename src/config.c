@@ -54,6 +54,7 @@ enum {
     HOOK_HZ,
     HOOK_MAXMEMORY,
     HOOK_BGTHREAD,
+    HOOK_MAXCLIENTS,
     HOOK_COUNT
 };
 
@@ -409,7 +410,7 @@ static const cfgDef cfgTable[] = {
     SPECIAL("unixsocketperm", NULL, CF_IMMUTABLE, OFF_INT(unixsocketperm), "0", spPerm, HOOK_NONE),
     INT("timeout", NULL, 0, timeout, 0, 0, INT_MAX, HOOK_NONE),
     INT("tcp-keepalive", NULL, 0, tcp_keepalive, 300, 0, INT_MAX, HOOK_NONE),
-    INT("maxclients", NULL, 0, maxclients, 10000, 1, INT_MAX, HOOK_NONE),
+    INT("maxclients", NULL, 0, maxclients, 10000, 1, INT_MAX, HOOK_MAXCLIENTS),
     BOOL("protected-mode", NULL, 0, protected_mode, 1, NULL),
     STR("requirepass", NULL, CF_EMPTY_NULL, requirepass, "", NULL),
     ENUM("enable-debug-command", NULL, CF_IMMUTABLE, enable_debug_cmd, 2, enumProtected),
@@ -543,6 +544,11 @@ static int hookBgThread(vlServer *s, char *err, size_t errlen) {
     return VL_OK;
 }
 
+/* A running server must have a descriptor for every client it admits (server.c). */
+static int hookMaxclients(vlServer *s, char *err, size_t errlen) {
+    return s->cfg_applied ? serverFitMaxclients(s, 0, err, errlen) : VL_OK;
+}
+
 typedef int cfgHookFn(vlServer *s, char *err, size_t errlen);
 static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_NONE] = NULL,
@@ -550,6 +556,7 @@ static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_HZ] = hookHz,
     [HOOK_MAXMEMORY] = hookMaxmemory,
     [HOOK_BGTHREAD] = hookBgThread,
+    [HOOK_MAXCLIENTS] = hookMaxclients,
 };
 
 /* Runs the hooks in mask, in table order. Returns the failing hook's index, or 0. */

@@ -149,18 +149,43 @@ static void writeCb(evutil_socket_t fd, short what, void *arg) {
     allocHeapLeave(prev);
 }
 
-static void qbufReserve(vlClient *c, size_t need) {
-    if (c->qcap - c->qlen >= need) return;
+/* Makes room for need more bytes. Returns 0 when memory cannot be had: the size is the
+ * client's choice, so that closes the client, never the process. */
+static int qbufReserve(vlClient *c, size_t need) {
+    if (c->qcap - c->qlen >= need) return 1;
     if (c->qpos > 0) { /* drop the consumed prefix first */
         memmove(c->qbuf, c->qbuf + c->qpos, c->qlen - c->qpos);
         c->qlen -= c->qpos;
         c->qpos = 0;
-        if (c->qcap - c->qlen >= need) return;
+        if (c->qcap - c->qlen >= need) return 1;
     }
     size_t cap = c->qlen + need;
     if (cap < QBUF_CHUNK) cap = QBUF_CHUNK;
-    c->qbuf = vlRealloc(c->qbuf, cap);
-    c->qcap = vlAllocSize(c->qbuf);
+    char *q = vlTryRealloc(c->qbuf, cap);
+    if (!q) return 0;
+    c->qbuf = q;
+    c->qcap = vlAllocSize(q);
+    return 1;
+}
+
+/* How much room the next read gets. A big bulk is read into room of its own, but room grows
+ * with the bytes that actually came: at most as much again as the command has so far
+ * (doubling), never the whole declared length at once. A header that declares 512 MB and is
+ * followed by 1 KB costs 16 KB, not 512 MB; an honest 10 MB value is read with ~10 doublings
+ * (each copy is of bytes that arrived, so the total copied stays under the value's size). */
+static size_t readRoom(vlClient *c) {
+    size_t pending = c->qlen - c->qpos;
+    size_t big = protoBigBulkRemaining(&c->proto, pending);
+    if (big <= QBUF_CHUNK) return QBUF_CHUNK;
+    size_t step = pending > QBUF_CHUNK ? pending : QBUF_CHUNK;
+    return big < step ? big : step;
+}
+
+/* A client whose input will never be consumed again (it is closing) must not be polled for
+ * it: the read event is level-triggered, so a socket with unread bytes would wake the loop on
+ * every pass and spin it (issue 13: 95% CPU for one client that sent QUIT and kept writing). */
+static void stopReading(vlClient *c) {
+    if (c->ev) event_del(c->ev);
 }
 
 /* Runs every complete command in the buffer. Stops early when the client blocks, is paused,
@@ -202,19 +227,35 @@ void connProcessInput(vlClient *c) {
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) clientMarkPending(c);
 }
 
+static void closeOverQueryLimit(vlClient *c, size_t used) {
+    vlServer *s = c->srv;
+    serverLog(s, LL_WARNING,
+              "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
+              (unsigned long long)c->id, c->addr, used);
+    s->stats.client_qbuf_limit_disconnections++;
+    clientFree(c);
+}
+
 static void readCb(evutil_socket_t fd, short what, void *arg) {
     vlClient *c = arg;
     vlServer *s = c->srv;
     VL_UNUSED(what);
     vlHeap *prev = allocHeapEnter(s->heap);
     if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) {
+        stopReading(c);
         allocHeapLeave(prev);
         return;
     }
-    size_t want = QBUF_CHUNK;
-    size_t big = protoBigBulkRemaining(&c->proto, c->qlen - c->qpos);
-    if (big > want) want = big;
-    qbufReserve(c, want);
+    if (!qbufReserve(c, readRoom(c))) {
+        serverLog(
+            s, LL_WARNING,
+            "Closing client that asked for more memory than there is: id=%llu addr=%s qbuf=%zu",
+            (unsigned long long)c->id, c->addr, c->qlen - c->qpos);
+        s->stats.client_qbuf_limit_disconnections++;
+        clientFree(c);
+        allocHeapLeave(prev);
+        return;
+    }
     ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n <= 0) {
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
@@ -232,16 +273,14 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     c->last_ms = s->mstime;
     s->stats.net_input_bytes += n;
     s->stats.total_reads_processed++;
-    if ((long long)(c->qlen - c->qpos) > s->cfg.client_query_buffer_limit) {
-        serverLog(s, LL_WARNING,
-                  "Closing client that reached max query buffer length: id=%llu addr=%s qbuf=%zu",
-                  (unsigned long long)c->id, c->addr, c->qlen - c->qpos);
-        s->stats.client_qbuf_limit_disconnections++;
-        clientFree(c);
+    size_t used = c->qlen - c->qpos + protoMemUsage(&c->proto);
+    if ((long long)used > s->cfg.client_query_buffer_limit) {
+        closeOverQueryLimit(c, used);
         allocHeapLeave(prev);
         return;
     }
     connProcessInput(c);
+    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) stopReading(c);
     /* keep small idle buffers small: a client that once sent 1 MB should not keep it */
     if (c->qlen == 0 && c->qcap > 4 * QBUF_CHUNK) {
         vlFree(c->qbuf);

@@ -57,6 +57,41 @@ static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
     allocHeapLeave(prev);
 }
 
+/* accept() failed. Out of descriptors (EMFILE/ENFILE) or memory, the pending connection
+ * stays queued and the listener stays readable, so the loop would spin on it and log on every
+ * pass (seen: 90% CPU and 81 MB of "Too many open files" in 3 s). Instead the listeners pause
+ * for ACCEPT_BACKOFF_MS, and the error is logged at most once a second with a count of the
+ * ones not logged. maxclients is fitted to the fd limit at start (serverFitMaxclients), so
+ * this is the last line of defence: descriptors taken by something else. */
+#define ACCEPT_BACKOFF_MS 100
+
+static void acceptResume(void *arg) {
+    vlServer *s = arg;
+    for (int i = 0; i < s->nlisteners; i++) evconnlistener_enable(s->listeners[i]);
+}
+
+static void acceptErrorCb(struct evconnlistener *l, void *arg) {
+    vlServer *s = arg;
+    int e = EVUTIL_SOCKET_ERROR();
+    VL_UNUSED(l);
+    vlHeap *prev = allocHeapEnter(s->heap);
+    int64_t now = (int64_t)utilMsTime();
+    if (now - s->accept_err_logged_ms >= 1000) {
+        serverLog(s, LL_WARNING, "Accepting client connection: accept: %s (%llu more not logged)",
+                  strerror(e), (unsigned long long)s->accept_err_unlogged);
+        s->accept_err_logged_ms = now;
+        s->accept_err_unlogged = 0;
+    } else {
+        s->accept_err_unlogged++;
+    }
+    if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+        for (int i = 0; i < s->nlisteners; i++) evconnlistener_disable(s->listeners[i]);
+        if (!s->accept_backoff) s->accept_backoff = loopTimerNew(s, acceptResume, s);
+        loopTimerStart(s->accept_backoff, ACCEPT_BACKOFF_MS * 1000);
+    }
+    allocHeapLeave(prev);
+}
+
 static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t errlen,
                      int *bound_port) {
     struct addrinfo hints, *res = NULL;
@@ -100,13 +135,16 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
         else
             *bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
     }
+    /* backlog 0: the socket already listens with tcp-backlog (libevent's -1 would call
+     * listen(fd, 128) again and silently shrink it) */
     struct evconnlistener *l =
-        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, 0, fd);
     if (!l) {
         snprintf(err, errlen, "evconnlistener_new failed");
         close(fd);
         return -ENOMEM;
     }
+    evconnlistener_set_error_cb(l, acceptErrorCb);
     s->listeners[s->nlisteners++] = l;
     return 0;
 }
@@ -133,13 +171,16 @@ static int listenUnix(vlServer *s, char *err, size_t errlen) {
         return -1;
     }
     if (s->cfg.unixsocketperm) chmod(path, (mode_t)s->cfg.unixsocketperm);
+    /* backlog 0: the socket already listens with tcp-backlog (libevent's -1 would call
+     * listen(fd, 128) again and silently shrink it) */
     struct evconnlistener *l =
-        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, -1, fd);
+        evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, 0, fd);
     if (!l) {
         close(fd);
         snprintf(err, errlen, "evconnlistener_new failed");
         return -1;
     }
+    evconnlistener_set_error_cb(l, acceptErrorCb);
     s->listeners[s->nlisteners++] = l;
     return 0;
 }
@@ -280,6 +321,8 @@ int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
 
 void loopDetach(vlServer *s) {
     closeListeners(s);
+    if (s->accept_backoff) loopTimerFree(s->accept_backoff);
+    s->accept_backoff = NULL;
     if (s->waitfd >= 0) close(s->waitfd);
     s->waitfd = -1;
     if (s->cron_ev) event_free(s->cron_ev);

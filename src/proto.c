@@ -34,9 +34,15 @@ void protoFree(proto *p) {
     p->spans = NULL;
     p->argv = NULL;
     p->inl = NULL;
+    p->spancap = p->argvcap = p->inlcap = 0;
 }
 
+/* Argument arrays past this many entries are not kept between commands: one command with a
+ * million arguments must not leave 32 MB of bookkeeping behind on an idle client. */
+#define PROTO_KEEP_ARGS 1024
+
 void protoReset(proto *p) {
+    if (p->spancap > PROTO_KEEP_ARGS || p->argvcap > PROTO_KEEP_ARGS) protoFree(p);
     p->state = 0;
     p->mb_left = 0;
     p->bulk_len = -1;
@@ -280,6 +286,10 @@ int protoParse(proto *p, const char *buf, size_t len) {
         return parseInline(p, buf, len);
     }
     return parseMultibulk(p, buf, len);
+}
+
+size_t protoMemUsage(const proto *p) {
+    return p->spancap * sizeof(protoSpan) + p->argvcap * sizeof(protoArg) + p->inlcap;
 }
 
 size_t protoBigBulkRemaining(const proto *p, size_t have) {

@@ -52,6 +52,10 @@ void protoReset(proto *p); /* forget the finished command (keeps buffers) */
 /* Bytes the current command still needs when it is inside a big bulk (>= PROTO_BIG_ARG), so
  * the reader can make room for it in one go; 0 otherwise. */
 size_t protoBigBulkRemaining(const proto *p, size_t have);
+/* Bytes of the parser's own bookkeeping (argument arrays, inline copy): a command of many
+ * tiny arguments costs more here than on the wire, so it counts toward the query buffer
+ * limit. */
+size_t protoMemUsage(const proto *p);
 /* Split a line into arguments with Redis's inline rules (quotes, \xHH escapes). Returns the
  * number of args, or -1 on unbalanced quotes. Args are written as spans into out (a buffer at
  * least len bytes long); spans must hold room for len/2+1 spans. */

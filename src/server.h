@@ -250,6 +250,7 @@ void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlComma
 #define CLIENT_NO_EVICT (1 << 14)
 #define CLIENT_EXECUTING (1 << 15) /* inside cmdProcess: frees are deferred */
 #define CLIENT_RESUME (1 << 16)    /* on s->to_resume */
+#define CLIENT_OVERFLOW (1 << 17)  /* output passed the ceiling: replies dropped (client.c) */
 
 typedef struct vlClient {
     vlServer *srv;
@@ -492,6 +493,9 @@ struct vlServer {
     struct event *cron_ev, *flush_ev, *close_ev;
     struct event *rehash_timer; /* active rehash steps (server.c), armed by the cron */
     int waitfd; /* epoll set of the client sockets, for loopInputWaiting; -1 when none */
+    struct event *accept_backoff; /* re-enables the listeners after an accept error */
+    int64_t accept_err_logged_ms;
+    unsigned long long accept_err_unlogged;
     int rehash_armed;
     int attached, stopping, shutdown_asap;
     int64_t start_ms;
@@ -521,6 +525,7 @@ struct vlServer {
     vlClient *to_close;
     vlClient *to_resume;
     vlClient *current_client;
+    vlClient *cron_cursor; /* the next client the cron visits (NULL: the head) */
     int64_t pause_end_ms;
     int pause_all; /* 1: all commands paused, 0: only writes */
     size_t monitors;
@@ -543,7 +548,9 @@ struct vlServer {
     char runid[41];
     int dirty_debug_sleep;
     char *executable;
-    size_t startup_memory; /* heap bytes once started: MEMORY STATS startup.allocated */
+    size_t startup_memory;      /* heap bytes once started: MEMORY STATS startup.allocated */
+    size_t dirty_last;          /* the heap's dirty bytes at the last cronReturnMemory */
+    size_t total_system_memory; /* physical RAM, read once at creation (0: unknown) */
 };
 
 /* server.c */
@@ -554,6 +561,8 @@ int serverApplyConfigText(vlServer *s, const char *text, const char *fname, char
 void serverInitData(vlServer *s);
 int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen);
 void serverStop(vlServer *s);
+/* Fits maxclients to the open-files limit (see server.c). VL_ERR only when !at_start. */
+int serverFitMaxclients(vlServer *s, int at_start, char *err, size_t errlen);
 void serverFree(vlServer *s);
 void serverCron(vlServer *s);
 void serverUpdateCachedTime(vlServer *s); /* reads both clocks (cron, startup) */

@@ -85,5 +85,6 @@ int aggRandomCountOrReply(vlClient *c, const protoArg *a, long long *out) {
 int aggReplyStillWanted(vlClient *c, unsigned long i) {
     if ((i & 1023) != 1023) return 1;
     clientCheckOutputLimits(c);
-    return !(c->flags & CLIENT_CLOSE_ASAP); /* replies to such a client are dropped */
+    /* replies to such a client are dropped */
+    return !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW));
 }

@@ -75,6 +75,26 @@ static int taskCount(void) {
 }
 
 /* The library starts no thread of its own; "jemalloc-bg-thread yes" is the one opt-in. */
+/* An in-process call gets an error, not unbounded memory, for a reply past the output
+ * ceiling (maxmemory here): SRANDMEMBER with a huge negative count draws with repeats. */
+static void testCallOutputCeiling(void) {
+    vlServer *s = vlServerNew("port 0\nmaxmemory 20mb\n", NULL, 0);
+    CHECK(s != NULL);
+    if (!s) return;
+    vlReply *r = NULL;
+    CHECK(vlCallv(s, &r, "SADD", "s", "a", "b", NULL) == 0);
+    vlReplyFree(r);
+    CHECK(vlCallv(s, &r, "SRANDMEMBER", "s", "-100000000", NULL) == 0);
+    CHECK(r && r->type == VL_REPLY_ERROR && strstr(r->str, "output ceiling"));
+    vlReplyFree(r);
+    /* the client is usable afterwards, and small replies are untouched */
+    CHECK(callIs(s, "PONG", "PING", NULL, NULL));
+    CHECK(vlCallv(s, &r, "SRANDMEMBER", "s", "-1000", NULL) == 0);
+    CHECK(r && r->type == VL_REPLY_ARRAY && r->elements == 1000);
+    vlReplyFree(r);
+    vlServerFree(s);
+}
+
 static void testThreadsOnlyWhenAsked(void) {
     char err[256];
     struct event_base *base = event_base_new();
@@ -313,6 +333,7 @@ static void testRunUntilShutdown(void) {
 int main(void) {
     RUN(testThreadsOnlyWhenAsked);
     RUN(testNewErrors);
+    RUN(testCallOutputCeiling);
     RUN(testTwoServersAndTcp);
     RUN(testManyCallsBetweenIterations);
     RUN(testAttachStopAttach);

@@ -273,3 +273,40 @@ proc randstring {min max {type binary}} {
     }
     return $out
 }
+
+# Process figures from /proc (Linux): CPU seconds used so far, resident kB, and the CPU a
+# process uses over the next MS milliseconds (a measuring window, not a wait).
+proc proc_cpu_seconds {pid} {
+    set f [open /proc/$pid/stat]
+    set line [read $f]
+    close $f
+    set rest [split [string range $line [expr {[string last ")" $line] + 2}] end] " "]
+    return [expr {([lindex $rest 11] + [lindex $rest 12]) / 100.0}]
+}
+
+proc proc_rss_kb {pid} {
+    set f [open /proc/$pid/status]
+    set t [read $f]
+    close $f
+    regexp {VmRSS:\s+(\d+)} $t -> kb
+    return $kb
+}
+
+proc proc_cpu_over {pid ms} {
+    set t0 [proc_cpu_seconds $pid]
+    after $ms
+    return [expr {[proc_cpu_seconds $pid] - $t0}]
+}
+
+# A raw loopback socket: binary, non-blocking, for clients that misbehave on purpose.
+proc raw_socket {{level 0}} {
+    set fd [socket [srv $level host] [srv $level port]]
+    fconfigure $fd -translation binary -blocking 0 -buffering none
+    return $fd
+}
+
+# 1 once the peer closed fd (EOF seen), else 0; reads and drops whatever is there.
+proc raw_closed {fd} {
+    if {[catch {read $fd} data]} { return 1 }
+    return [eof $fd]
+}
