@@ -34,7 +34,15 @@
 #define VALLEN 64
 #define BATCH 10
 
-enum { R_IDLE, R_GARBAGE, R_HALF, R_BIGBULK, R_NONREADER, R_TRICKLE, R_COUNT };
+enum {
+    R_IDLE,
+    R_GARBAGE,
+    R_HALF,
+    R_BIGBULK,
+    R_NONREADER,
+    R_TRICKLE,
+    R_COUNT
+};
 
 typedef struct {
     int fd;
@@ -165,16 +173,25 @@ static int readBulk(int fd, char *out) {
 
 static long verify(honest *h, long keys, int port) {
     int fd = dial(port, 0);
-    if (fd < 0) return 0;
+    if (fd < 0) {
+        fprintf(stderr, "vl-soak: verify: cannot connect: %s\n", strerror(errno));
+        return 0;
+    }
     long ok = 0;
     for (long k = 0; k < keys; k++) {
         char name[48], cmd[128], got[VALLEN + 1], want[VALLEN + 1];
         int nl = snprintf(name, sizeof(name), "h:%d:%ld", h->id, k);
         int cl = snprintf(cmd, sizeof(cmd), "*2\r\n$3\r\nGET\r\n$%d\r\n%s\r\n", nl, name);
-        if (sendAll(fd, cmd, (size_t)cl) != 0 || readBulk(fd, got) != 0) break;
+        if (sendAll(fd, cmd, (size_t)cl) != 0 || readBulk(fd, got) != 0) {
+            fprintf(stderr, "vl-soak: verify: GET %s failed\n", name);
+            break;
+        }
         if (h->round[k] < 0) continue; /* never acknowledged: nothing to compare */
         value(want, h->id, k, h->round[k]);
-        ok += strcmp(got, want) == 0;
+        if (strcmp(got, want) == 0)
+            ok++;
+        else
+            fprintf(stderr, "vl-soak: %s is %s, last acknowledged %s\n", name, got, want);
     }
     close(fd);
     return ok;

@@ -11,51 +11,27 @@ if {![file executable $soak_bin]} {
     return
 }
 
-proc soak_cpu_ticks {pid} {
-    set f [open /proc/$pid/stat]
-    set line [read $f]
-    close $f
-    set rest [split [string range $line [expr {[string last ")" $line] + 2}] end] " "]
-    return [expr {[lindex $rest 11] + [lindex $rest 12]}]
-}
-
-proc soak_rss_kb {pid} {
-    set f [open /proc/$pid/status]
-    set t [read $f]
-    close $f
-    regexp {VmRSS:\s+(\d+)} $t -> kb
-    return $kb
-}
-
-# CPU seconds the process used over the next `ms` milliseconds (a measuring window, not a wait)
-proc soak_cpu_over {pid ms} {
-    set t0 [soak_cpu_ticks $pid]
-    after $ms
-    return [expr {([soak_cpu_ticks $pid] - $t0) / 100.0}]
-}
-
 start_server {tags {"integration" "soak" "slow"}} {
     set pid [srv pid]
     test "soak: 2,000 hostile clients, honest data complete, CPU and RSS back" {
         set elem [string repeat x 100]
         r rpush soak:list {*}[lrepeat 100 $elem]
         # first pass writes every honest key once, so the dataset is in the baseline
-        exec $soak_bin -p [srv port] -c 0 -s 1
-        set dbsize [r dbsize]
-        assert_equal 10001 $dbsize
-        wait_for_condition 50 100 {[soak_cpu_over $pid 200] < 0.02} else {
+        exec $soak_bin -p [srv port] -c 0 -s 1 -k 5000
+        assert_equal 50001 [r dbsize]
+        wait_for_condition 50 100 {[proc_cpu_over $pid 200] < 0.02} else {
             fail "server not idle before the soak"
         }
-        set rss0 [soak_rss_kb $pid]
+        set rss0 [proc_rss_kb $pid]
 
-        set out [exec timeout 120 $soak_bin -p [srv port] -c 2000 -s 5]
+        set out [exec timeout 120 $soak_bin -p [srv port] -c 2000 -s 5 -k 5000]
         puts "    $out"
         assert_match "*0 errors, verified*" $out
         regexp {verified (\d+) of (\d+)} $out -> ok acked
         assert_equal $acked $ok
         # every honest key was acknowledged at least once: hostile clients did not stall them
-        assert_equal 10000 $acked
-        assert_equal 10001 [r dbsize]
+        assert_equal 50000 $acked
+        assert_equal 50001 [r dbsize]
         assert_equal 100 [r llen soak:list]
 
         # the hostile sockets are closed: within a second the server is idle again
@@ -63,13 +39,13 @@ start_server {tags {"integration" "soak" "slow"}} {
             fail "hostile clients still connected: [s connected_clients]"
         }
         # the first second is the server's to finish closing; the next one must be idle
-        set cpu_first [soak_cpu_over $pid 1000]
-        set cpu [soak_cpu_over $pid 1000]
+        set cpu_first [proc_cpu_over $pid 1000]
+        set cpu [proc_cpu_over $pid 1000]
         assert {$cpu < 0.1} "server used $cpu s of CPU in the second second after the soak"
 
-        wait_for_condition 150 100 {[soak_rss_kb $pid] <= $rss0 * 1.1} else {
-            fail "RSS [soak_rss_kb $pid] kB did not return within 10% of $rss0 kB"
+        wait_for_condition 150 100 {[proc_rss_kb $pid] <= $rss0 * 1.1} else {
+            fail "RSS [proc_rss_kb $pid] kB did not return within 10% of $rss0 kB"
         }
-        puts "    RSS before $rss0 kB, after [soak_rss_kb $pid] kB; CPU $cpu_first s then $cpu s"
+        puts "    RSS before $rss0 kB, after [proc_rss_kb $pid] kB; CPU $cpu_first s then $cpu s"
     }
 }
