@@ -109,6 +109,10 @@ void clientSetResp(vlClient *c, int resp) {
     c->reply.resp = resp;
 }
 
+int clientIsLocal(const vlClient *c) {
+    return (c->flags & (CLIENT_LOCAL | CLIENT_UNIX | CLIENT_FAKE)) != 0;
+}
+
 int clientClass(const vlClient *c) {
     return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
 }

@@ -13,6 +13,7 @@
  * Rejected: one hand-written parse/print pair per directive (a long if-else chain that the
  * rewrite, GET and defaults each had to repeat), and a byte copy of the whole struct for
  * rollback (owned strings and the process-wide cwd make that wrong). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ enum {
 #define CF_MULTIARG 0x02       /* several args in a file; a space-separated list in CONFIG SET */
 #define CF_EMPTY_NULL 0x04     /* string: "" is stored as NULL */
 #define CF_ALWAYS_REWRITE 0x08 /* CONFIG REWRITE writes it even at its default */
+#define CF_PROTECTED 0x10      /* CONFIG SET only with enable-protected-configs (Redis 7) */
 
 /* Apply hooks, in the order they run: fallible ones first. */
 enum {
@@ -55,6 +57,7 @@ enum {
     HOOK_MAXMEMORY,
     HOOK_BGTHREAD,
     HOOK_MAXCLIENTS,
+    HOOK_REQUIREPASS,
     HOOK_COUNT
 };
 
@@ -128,6 +131,8 @@ struct cfgDef {
         .name = n, .alias = a, .type = CT_STR, .flags = fl, .off = OFF_STR(f), .sdef = d, \
         .check = chk                                                                      \
     }
+#define STR_HOOK(n, a, fl, f, d, hk) \
+    { .name = n, .alias = a, .type = CT_STR, .flags = fl, .off = OFF_STR(f), .sdef = d, .hook = hk }
 #define SPECIAL(n, a, fl, off_, d, sp, hk)                                              \
     {                                                                                   \
         .name = n, .alias = a, .type = CT_SPECIAL, .flags = fl, .off = off_, .sdef = d, \
@@ -184,10 +189,11 @@ static int checkDbfilename(long long num, const char *str, char *err, size_t err
     return VL_OK;
 }
 
-/* Redis refuses a log file it cannot open at load time rather than logging nowhere. */
+/* Redis refuses a log file it cannot open at load time rather than logging nowhere. A relative
+ * one is relative to `dir`, which may come later in the file: serverStart checks that one. */
 static int checkLogfile(long long num, const char *str, char *err, size_t errlen) {
     VL_UNUSED(num);
-    if (str[0] == '\0') return VL_OK;
+    if (str[0] != '/') return VL_OK;
     FILE *fp = fopen(str, "a");
     if (!fp) {
         snprintf(err, errlen, "Can't open the log file: %s", strerror(errno));
@@ -210,6 +216,28 @@ static void specialFreeStr(vlConfigValues *cv, const cfgDef *d) {
     *p = NULL;
 }
 
+/* A bind address is an IPv4 or IPv6 literal (an IPv6 one may name its zone, fe80::1%eth0),
+ * '*' or '::*', with an optional leading '-'. Nothing else: the value reaches CONFIG GET, the
+ * log and the rewritten file, so a "bind" holding a newline and another directive was a way
+ * to write arbitrary config lines (issue 13). */
+static int bindAddrValid(const char *a) {
+    if (a[0] == '-') a++;
+    if (!strcmp(a, "*") || !strcmp(a, "::*")) return 1;
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, a, buf) == 1) return 1;
+    char host[INET6_ADDRSTRLEN + 1];
+    size_t n = strcspn(a, "%");
+    if (n == 0 || n >= sizeof(host)) return 0;
+    memcpy(host, a, n);
+    host[n] = '\0';
+    if (inet_pton(AF_INET6, host, buf) != 1) return 0;
+    for (const char *z = a + n + (a[n] == '%'); *z; z++) /* zone: an interface name */
+        if (!((*z >= 'a' && *z <= 'z') || (*z >= 'A' && *z <= 'Z') || (*z >= '0' && *z <= '9') ||
+              *z == '.' || *z == '_' || *z == '-'))
+            return 0;
+    return a[n] != '%' || a[n + 1] != '\0';
+}
+
 /* bind: a list of addresses; a leading '-' (kept in the stored text) marks one optional. */
 static int bindSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err,
                    size_t errlen) {
@@ -220,8 +248,8 @@ static int bindSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, c
         return VL_ERR;
     }
     for (int i = 0; i < argc; i++) {
-        if (argv[i][0] == '\0' || (argv[i][0] == '-' && argv[i][1] == '\0')) {
-            snprintf(err, errlen, "Invalid bind address '%s'", argv[i]);
+        if (!bindAddrValid(argv[i])) {
+            snprintf(err, errlen, "Invalid bind address");
             return VL_ERR;
         }
     }
@@ -268,19 +296,34 @@ static void permGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
     vstrCatFmt(out, "%o", (unsigned)cv->unixsocketperm);
 }
 
-/* dir: changes the process's working directory at once, as Redis does, and stores the
- * absolute result, so that GET, REWRITE and a rollback all see where the server really is. */
+/* dir: stored as an absolute path; nothing changes the process's working directory (a
+ * library must not move its host's cwd, and two servers in one process each have their own
+ * dir). Every relative path the server opens (logfile, unixsocket, pidfile) is resolved
+ * against it when used (serverResolvePath), which is what Redis's chdir amounted to. */
 static int dirSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err,
                   size_t errlen) {
     VL_UNUSED(d);
-    if (argc != 1 || argv[0][0] == '\0' || chdir(argv[0]) != 0) {
-        snprintf(err, errlen, "%s", argc == 1 && argv[0][0] ? strerror(errno) : "empty dir");
+    struct stat st;
+    if (argc != 1 || argv[0][0] == '\0') {
+        snprintf(err, errlen, "empty dir");
         return VL_ERR;
     }
-    char *cwd = getcwd(NULL, 0);
+    char *abs = realpath(argv[0], NULL);
+    int e = 0;
+    if (!abs || stat(abs, &st) != 0)
+        e = errno;
+    else if (!S_ISDIR(st.st_mode))
+        e = ENOTDIR;
+    else if (access(abs, X_OK) != 0)
+        e = errno;
+    if (e) {
+        snprintf(err, errlen, "%s", strerror(e));
+        free(abs);
+        return VL_ERR;
+    }
     vlFree(cv->dir);
-    cv->dir = vlStrdup(cwd ? cwd : argv[0]);
-    free(cwd);
+    cv->dir = vlStrdup(abs);
+    free(abs);
     return VL_OK;
 }
 
@@ -412,8 +455,10 @@ static const cfgDef cfgTable[] = {
     INT("tcp-keepalive", NULL, 0, tcp_keepalive, 300, 0, INT_MAX, HOOK_NONE),
     INT("maxclients", NULL, 0, maxclients, 10000, 1, INT_MAX, HOOK_MAXCLIENTS),
     BOOL("protected-mode", NULL, 0, protected_mode, 1, NULL),
-    STR("requirepass", NULL, CF_EMPTY_NULL, requirepass, "", NULL),
-    ENUM("enable-debug-command", NULL, CF_IMMUTABLE, enable_debug_cmd, 2, enumProtected),
+    STR_HOOK("requirepass", NULL, CF_EMPTY_NULL, requirepass, "", HOOK_REQUIREPASS),
+    /* Redis 7's defaults: DEBUG and the file-placing configs are off for clients */
+    ENUM("enable-debug-command", NULL, CF_IMMUTABLE, enable_debug_cmd, 0, enumProtected),
+    ENUM("enable-protected-configs", NULL, CF_IMMUTABLE, enable_protected_cfgs, 0, enumProtected),
     /* general */
     INT("hz", NULL, 0, hz, 10, 1, 500, HOOK_HZ),
     BOOL("dynamic-hz", NULL, 0, dynamic_hz, 1, NULL),
@@ -421,7 +466,7 @@ static const cfgDef cfgTable[] = {
     ENUM("loglevel", NULL, 0, loglevel, LL_NOTICE, enumLoglevel),
     STR("logfile", NULL, CF_IMMUTABLE, logfile, "", checkLogfile),
     STR("pidfile", NULL, CF_IMMUTABLE | CF_EMPTY_NULL, pidfile, "", NULL),
-    SPECIAL("dir", NULL, CF_ALWAYS_REWRITE, OFF_STR(dir), ".", spDir, HOOK_NONE),
+    SPECIAL("dir", NULL, CF_ALWAYS_REWRITE | CF_PROTECTED, OFF_STR(dir), ".", spDir, HOOK_NONE),
     BOOL("daemonize", NULL, CF_IMMUTABLE, daemonize, 0, NULL),
     BOOL("syslog-enabled", NULL, CF_IMMUTABLE, syslog_enabled, 0, NULL),
     BOOL("always-show-logo", NULL, CF_IMMUTABLE, always_show_logo, 0, NULL),
@@ -482,7 +527,7 @@ static const cfgDef cfgTable[] = {
     /* persistence: accepted for compatibility, nothing is ever written to disk */
     SPECIAL("save", NULL, CF_MULTIARG, OFF_STR(save), "", spSave, HOOK_NONE),
     BOOL("appendonly", NULL, 0, appendonly, 0, checkNoAppendonly),
-    STR("dbfilename", NULL, 0, dbfilename, "dump.rdb", checkDbfilename),
+    STR("dbfilename", NULL, CF_PROTECTED, dbfilename, "dump.rdb", checkDbfilename),
     /* accepted for compatibility with clients and tools; no behaviour behind them */
     ENUM("appendfsync", NULL, 0, appendfsync, 1, enumFsync),
     BOOL("replica-read-only", "slave-read-only", 0, replica_read_only, 1, NULL),
@@ -549,6 +594,19 @@ static int hookMaxclients(vlServer *s, char *err, size_t errlen) {
     return s->cfg_applied ? serverFitMaxclients(s, 0, err, errlen) : VL_OK;
 }
 
+/* With no password the default user needs none: clients that connected under the old one
+ * are let in at once, as in Redis (where the default user becomes nopass). */
+static int hookRequirepass(vlServer *s, char *err, size_t errlen) {
+    VL_UNUSED(err);
+    VL_UNUSED(errlen);
+    if (s->cfg.requirepass) return VL_OK;
+    for (vlClient *c = s->clients; c; c = c->next) {
+        c->authenticated = 1;
+        c->proto.unauth = 0;
+    }
+    return VL_OK;
+}
+
 typedef int cfgHookFn(vlServer *s, char *err, size_t errlen);
 static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_NONE] = NULL,
@@ -557,6 +615,7 @@ static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_MAXMEMORY] = hookMaxmemory,
     [HOOK_BGTHREAD] = hookBgThread,
     [HOOK_MAXCLIENTS] = hookMaxclients,
+    [HOOK_REQUIREPASS] = hookRequirepass,
 };
 
 /* Runs the hooks in mask, in table order. Returns the failing hook's index, or 0. */
@@ -1016,6 +1075,13 @@ void configSetCommand(vlClient *c) {
             bad = i;
             goto fail;
         }
+        int prot = s->cfg.enable_protected_cfgs;
+        if ((defs[i]->flags & CF_PROTECTED) && s->cfg_applied &&
+            !(prot == 1 || (prot == 2 && clientIsLocal(c)))) {
+            snprintf(why, sizeof why, "can't set protected config");
+            bad = i;
+            goto fail;
+        }
         if (seen[defs[i] - cfgTable]++) {
             snprintf(why, sizeof why, "duplicate parameter");
             bad = i;
@@ -1102,11 +1168,17 @@ static void cfgCatLine(vstr **out, const vlConfigValues *cv, const cfgDef *d, in
         vstrCatFmt(out, "%lldkb", m / KB);
     else {
         vstr *v = cfgGetNew(cv, d);
-        /* a list directive's text is already its argument list (addresses, numbers) */
-        if ((d->flags & CF_MULTIARG) && v->len)
-            vstrCat(out, v->buf, v->len);
-        else
+        int argc = 0;
+        char **argv = (d->flags & CF_MULTIARG) && v->len ? cfgSplit(v->buf, v->len, &argc) : NULL;
+        if (argv) { /* each element of a list quoted on its own: no value can start a line */
+            for (int i = 0; i < argc; i++) {
+                if (i) vstrCat(out, " ", 1);
+                cfgCatArg(out, argv[i], strlen(argv[i]));
+            }
+            vlFree(argv);
+        } else {
             cfgCatArg(out, v->buf, v->len);
+        }
         vstrFree(v);
     }
 }

@@ -28,14 +28,37 @@
 static void readCb(evutil_socket_t fd, short what, void *arg);
 static void writeCb(evutil_socket_t fd, short what, void *arg);
 
-int connAccept(vlServer *s, int fd, int is_unix, const char *addr) {
-    if (s->nclients >= (size_t)s->cfg.maxclients) {
-        static const char msg[] = "-ERR max number of clients reached\r\n";
-        ssize_t w = write(fd, msg, sizeof(msg) - 1);
-        VL_UNUSED(w);
-        close(fd);
-        s->stats.rejected_conn++;
-        return VL_ERR;
+/* Refuses a connection with one error line, written straight to the socket. */
+static int refuse(vlServer *s, int fd, const char *msg) {
+    ssize_t w = write(fd, msg, strlen(msg));
+    VL_UNUSED(w);
+    close(fd);
+    s->stats.rejected_conn++;
+    return VL_ERR;
+}
+
+/* Redis's protected mode: with no password for the default user, only the loopback interface
+ * and unix sockets may talk to the server, whatever it is bound to. */
+static const char protected_msg[] =
+    "-DENIED Running in protected mode because protected mode is enabled and no password is "
+    "set for the default user. In this mode connections are only accepted from the loopback "
+    "interface. If you want to connect from external computers, you may adopt one of the "
+    "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
+    "protected-mode no' from the loopback interface by connecting from the same host the "
+    "server is running, however MAKE SURE it's not publicly accessible from internet if you "
+    "do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the configuration file, and setting the protected "
+    "mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+
+int connAccept(vlServer *s, int fd, int is_unix, int is_local, const char *addr) {
+    if (s->nclients >= (size_t)s->cfg.maxclients)
+        return refuse(s, fd, "-ERR max number of clients reached\r\n");
+    if (s->cfg.protected_mode && !s->cfg.requirepass && !is_local) {
+        serverLog(s, LL_VERBOSE, "Refused a connection from %s: protected mode", addr);
+        return refuse(s, fd, protected_msg);
     }
     int yes = 1;
     if (!is_unix) {
@@ -43,7 +66,7 @@ int connAccept(vlServer *s, int fd, int is_unix, const char *addr) {
         if (s->cfg.tcp_keepalive > 0) setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &yes, sizeof(yes));
     }
     evutil_make_socket_nonblocking(fd);
-    vlClient *c = clientCreate(s, fd, is_unix ? CLIENT_UNIX : 0);
+    vlClient *c = clientCreate(s, fd, (is_unix ? CLIENT_UNIX : 0) | (is_local ? CLIENT_LOCAL : 0));
     loopWaitAdd(s, fd);
     snprintf(c->addr, sizeof(c->addr), "%s", addr);
     struct sockaddr_storage ss;

@@ -21,15 +21,9 @@
 
 /* ------------------------------------------------------------------- access gate */
 
-static int debugIsLocal(const vlClient *c) {
-    if (c->flags & (CLIENT_UNIX | CLIENT_FAKE)) return 1;
-    return strncmp(c->addr, "127.", 4) == 0 || strncmp(c->addr, "::1:", 4) == 0 ||
-           strncmp(c->addr, "[::1]", 5) == 0 || strncmp(c->addr, "::ffff:127.", 11) == 0;
-}
-
 static int debugAllowed(vlClient *c) {
     int mode = c->srv->cfg.enable_debug_cmd;
-    if (mode == 1 || (mode == 2 && debugIsLocal(c))) return 1;
+    if (mode == 1 || (mode == 2 && clientIsLocal(c))) return 1;
     addReplyError(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set "
                      "to \"local\", you can run it from a local connection, otherwise you need "
                      "to set this option in the configuration file, and then restart the "

@@ -38,24 +38,42 @@ static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
     VL_UNUSED(l);
     vlHeap *prev = allocHeapEnter(s->heap);
     char addr[64] = "";
-    int is_unix = sa->sa_family == AF_UNIX;
+    int is_unix = sa->sa_family == AF_UNIX, is_local = is_unix;
     if (sa->sa_family == AF_INET) {
         struct sockaddr_in *in = (struct sockaddr_in *)sa;
         char ip[INET_ADDRSTRLEN];
         inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip));
         snprintf(addr, sizeof(addr), "%s:%d", ip, ntohs(in->sin_port));
+        is_local = (ntohl(in->sin_addr.s_addr) >> 24) == 127; /* 127.0.0.0/8 */
     } else if (sa->sa_family == AF_INET6) {
         struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
         char ip[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip));
         snprintf(addr, sizeof(addr), "%s:%d", ip, ntohs(in6->sin6_port));
+        const uint8_t *b = in6->sin6_addr.s6_addr;
+        is_local = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) ||
+                   (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && b[12] == 127);
     } else {
         snprintf(addr, sizeof(addr), "%s:0", s->cfg.unixsocket ? s->cfg.unixsocket : "");
     }
     VL_UNUSED(socklen);
-    connAccept(s, fd, is_unix, addr);
+    /* locality is decided here, from the peer's address, never from the printed text (a
+     * "::1:" prefix test also matched 2001:db8::1:2:3) */
+    connAccept(s, fd, is_unix, is_local, addr);
     allocHeapLeave(prev);
 }
+
+/* One listening socket and what it was opened for: "addr port" for TCP, the resolved path for
+ * a unix socket (the file we created, and the only one we ever unlink). A rebind keeps every
+ * listener whose address is still wanted and opens only the new ones, so a failed CONFIG SET
+ * leaves exactly the old set (closing first and re-opening on rollback could fail, and did:
+ * a server with no socket at all). */
+struct vlListener {
+    struct evconnlistener *ev;
+    int is_unix;
+    int port;    /* as asked (0 = the kernel's pick) */
+    char addr[]; /* address as configured (without '-'), or the socket's path */
+};
 
 /* accept() failed. Out of descriptors (EMFILE/ENFILE) or memory, the pending connection
  * stays queued and the listener stays readable, so the loop would spin on it and log on every
@@ -67,7 +85,7 @@ static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockad
 
 static void acceptResume(void *arg) {
     vlServer *s = arg;
-    for (int i = 0; i < s->nlisteners; i++) evconnlistener_enable(s->listeners[i]);
+    for (int i = 0; i < s->nlisteners; i++) evconnlistener_enable(s->listeners[i]->ev);
 }
 
 static void acceptErrorCb(struct evconnlistener *l, void *arg) {
@@ -85,11 +103,41 @@ static void acceptErrorCb(struct evconnlistener *l, void *arg) {
         s->accept_err_unlogged++;
     }
     if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
-        for (int i = 0; i < s->nlisteners; i++) evconnlistener_disable(s->listeners[i]);
+        for (int i = 0; i < s->nlisteners; i++) evconnlistener_disable(s->listeners[i]->ev);
         if (!s->accept_backoff) s->accept_backoff = loopTimerNew(s, acceptResume, s);
         loopTimerStart(s->accept_backoff, ACCEPT_BACKOFF_MS * 1000);
     }
     allocHeapLeave(prev);
+}
+
+static vlListener *listenerNew(struct evconnlistener *ev, int is_unix, int port, const char *addr) {
+    size_t n = strlen(addr);
+    vlListener *l = vlMalloc(sizeof(*l) + n + 1);
+    l->ev = ev;
+    l->is_unix = is_unix;
+    l->port = port;
+    memcpy(l->addr, addr, n + 1);
+    evconnlistener_set_error_cb(ev, acceptErrorCb);
+    return l;
+}
+
+static void listenerFree(vlListener *l) {
+    evconnlistener_free(l->ev);
+    if (l->is_unix) unlink(l->addr);
+    vlFree(l);
+}
+
+/* Takes the listener for (is_unix, addr, port) out of old[] when there is one. */
+static vlListener *listenerTake(vlListener **old, int nold, int is_unix, const char *addr,
+                                int port) {
+    for (int i = 0; i < nold; i++) {
+        vlListener *l = old[i];
+        if (l && l->is_unix == is_unix && l->port == port && !strcmp(l->addr, addr)) {
+            old[i] = NULL;
+            return l;
+        }
+    }
+    return NULL;
 }
 
 static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t errlen,
@@ -101,11 +149,12 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
     snprintf(portstr, sizeof(portstr), "%d", port);
-    if (strcmp(addr, "*") == 0) addr = "0.0.0.0";
-    if (strcmp(addr, "::*") == 0) addr = "::";
-    int rc = getaddrinfo(addr, portstr, &hints, &res);
+    const char *host = addr;
+    if (strcmp(host, "*") == 0) host = "0.0.0.0";
+    if (strcmp(host, "::*") == 0) host = "::";
+    int rc = getaddrinfo(host, portstr, &hints, &res);
     if (rc != 0) {
-        snprintf(err, errlen, "%s: %s", addr, gai_strerror(rc));
+        snprintf(err, errlen, "%s: %s", host, gai_strerror(rc));
         return -EINVAL;
     }
     int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -120,7 +169,7 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
     if (res->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
     if (bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, s->cfg.tcp_backlog) < 0) {
         int e = errno;
-        snprintf(err, errlen, "Could not create server TCP listening socket %s:%d: %s", addr, port,
+        snprintf(err, errlen, "Could not create server TCP listening socket %s:%d: %s", host, port,
                  strerror(e));
         close(fd);
         freeaddrinfo(res);
@@ -144,14 +193,12 @@ static int listenTcp(vlServer *s, const char *addr, int port, char *err, size_t 
         close(fd);
         return -ENOMEM;
     }
-    evconnlistener_set_error_cb(l, acceptErrorCb);
-    s->listeners[s->nlisteners++] = l;
+    s->listeners[s->nlisteners++] = listenerNew(l, 0, port, addr);
     return 0;
 }
 
-static int listenUnix(vlServer *s, char *err, size_t errlen) {
+static int listenUnix(vlServer *s, const char *path, char *err, size_t errlen) {
     struct sockaddr_un sun;
-    const char *path = s->cfg.unixsocket;
     if (strlen(path) >= sizeof(sun.sun_path)) {
         snprintf(err, errlen, "unixsocket path too long: %s", path);
         return -1;
@@ -171,39 +218,49 @@ static int listenUnix(vlServer *s, char *err, size_t errlen) {
         return -1;
     }
     if (s->cfg.unixsocketperm) chmod(path, (mode_t)s->cfg.unixsocketperm);
-    /* backlog 0: the socket already listens with tcp-backlog (libevent's -1 would call
-     * listen(fd, 128) again and silently shrink it) */
     struct evconnlistener *l =
         evconnlistener_new(s->base, acceptCb, s, LEV_OPT_CLOSE_ON_FREE, 0, fd);
     if (!l) {
         close(fd);
+        unlink(path);
         snprintf(err, errlen, "evconnlistener_new failed");
         return -1;
     }
-    evconnlistener_set_error_cb(l, acceptErrorCb);
-    s->listeners[s->nlisteners++] = l;
+    s->listeners[s->nlisteners++] = listenerNew(l, 1, 0, path);
     return 0;
 }
 
 static void closeListeners(vlServer *s) {
-    for (int i = 0; i < s->nlisteners; i++) evconnlistener_free(s->listeners[i]);
+    for (int i = 0; i < s->nlisteners; i++) listenerFree(s->listeners[i]);
     s->nlisteners = 0;
-    if (s->cfg.unixsocket) unlink(s->cfg.unixsocket);
 }
 
-/* Port 0 means no TCP at all (Redis's meaning), which is how an embedded server is
- * in-process only. */
-static int openListeners(vlServer *s, char *err, size_t errlen) {
+/* Opens what the configuration asks for into s->listeners, taking sockets that are already
+ * open for the same address out of old[] instead of opening them twice. On failure,
+ * everything this call put in s->listeners is handed back to old[] (taken ones) or closed
+ * (new ones). Port 0 means no TCP at all (Redis's meaning), which is how an embedded server
+ * is in-process only. */
+static int openListeners(vlServer *s, vlListener **old, int nold, char *err, size_t errlen) {
     int port = s->cfg.port;
-    int want_tcp = port != 0;
+    int old_listen_port = s->listen_port;
+    s->nlisteners = 0;
     s->listen_port = 0;
-    if (want_tcp) {
+    int taken_from[VL_MAX_BIND + 1];
+    if (port != 0) {
         int bound_any = 0, bound_port = port;
         for (int i = 0; i < s->cfg.nbind; i++) {
             const char *a = s->cfg.bind[i];
             int optional = a[0] == '-';
             if (optional) a++;
+            vlListener *l = listenerTake(old, nold, 0, a, port);
+            if (l) {
+                taken_from[s->nlisteners] = 1;
+                s->listeners[s->nlisteners++] = l;
+                bound_any = 1;
+                continue;
+            }
             char e[256];
+            taken_from[s->nlisteners] = 0;
             int rc = listenTcp(s, a, bound_port, e, sizeof(e), &bound_port);
             if (rc == 0) {
                 bound_any = 1;
@@ -215,20 +272,53 @@ static int openListeners(vlServer *s, char *err, size_t errlen) {
                 continue;
             }
             snprintf(err, errlen, "%s", e);
-            closeListeners(s);
-            return VL_ERR;
+            goto fail;
         }
         if (!bound_any && s->cfg.nbind > 0) {
             snprintf(err, errlen, "Failed listening on any of the bind addresses");
-            return VL_ERR;
+            goto fail;
         }
         s->listen_port = bound_port;
     }
-    if (s->cfg.unixsocket && listenUnix(s, err, errlen) != 0) {
-        closeListeners(s);
-        return VL_ERR;
+    if (s->cfg.unixsocket) {
+        /* unixsocket cannot change at run time: the socket made at start stays, wherever
+         * `dir` has moved since (re-resolving it would open a second one and unlink the
+         * first) */
+        vlListener *l = NULL;
+        for (int i = 0; i < nold && !l; i++) {
+            if (old[i] && old[i]->is_unix) {
+                l = old[i];
+                old[i] = NULL;
+            }
+        }
+        taken_from[s->nlisteners] = l != NULL;
+        if (l) {
+            s->listeners[s->nlisteners++] = l;
+        } else {
+            char *path = serverResolvePath(s, s->cfg.unixsocket);
+            int rc = listenUnix(s, path, err, errlen);
+            vlFree(path);
+            if (rc != 0) goto fail;
+        }
     }
     return VL_OK;
+
+fail:
+    for (int i = 0; i < s->nlisteners; i++) {
+        if (!taken_from[i]) {
+            listenerFree(s->listeners[i]);
+            continue;
+        }
+        for (int j = 0; j < nold; j++) { /* back to its slot */
+            if (!old[j]) {
+                old[j] = s->listeners[i];
+                break;
+            }
+        }
+    }
+    s->nlisteners = 0;
+    s->listen_port = old_listen_port;
+    return VL_ERR;
 }
 
 static void cronCb(evutil_socket_t fd, short what, void *arg) {
@@ -303,7 +393,7 @@ int loopInputWaiting(vlServer *s) {
 
 int loopAttach(vlServer *s, struct event_base *base, char *err, size_t errlen) {
     s->base = base;
-    if (openListeners(s, err, errlen) != VL_OK) return VL_ERR;
+    if (openListeners(s, NULL, 0, err, errlen) != VL_OK) return VL_ERR;
 #ifdef __linux__
     s->waitfd = epoll_create1(EPOLL_CLOEXEC); /* -1 on failure: slices just never yield */
 #endif
@@ -333,8 +423,18 @@ void loopDetach(vlServer *s) {
 
 int loopRebind(vlServer *s, char *err, size_t errlen) {
     if (!s->attached) return VL_OK;
-    closeListeners(s);
-    return openListeners(s, err, errlen);
+    vlListener *old[VL_MAX_BIND + 1];
+    int nold = s->nlisteners;
+    memcpy(old, s->listeners, sizeof(old[0]) * (size_t)nold);
+    if (openListeners(s, old, nold, err, errlen) != VL_OK) {
+        /* the old set, exactly as it was (what was taken went back to old[]) */
+        memcpy(s->listeners, old, sizeof(old[0]) * (size_t)nold);
+        s->nlisteners = nold;
+        return VL_ERR;
+    }
+    for (int i = 0; i < nold; i++) /* what the new set did not take */
+        if (old[i]) listenerFree(old[i]);
+    return VL_OK;
 }
 
 /* Generic one-shot timers for modules (defrag work slices, lazy free, blocking timeouts):

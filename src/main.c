@@ -34,7 +34,9 @@ static void catQuoted(vstr **out, const char *a) {
 
 static void writePidfile(vlServer *s) {
     if (!s->cfg.pidfile || !s->cfg.pidfile[0]) return;
-    FILE *fp = fopen(s->cfg.pidfile, "w");
+    char *path = serverResolvePath(s, s->cfg.pidfile);
+    FILE *fp = fopen(path, "w");
+    vlFree(path);
     if (!fp) {
         serverLog(s, LL_WARNING, "Failed to write PID file: %s", strerror(errno));
         return;
@@ -67,7 +69,7 @@ int main(int argc, char **argv) {
     s->executable = vlStrdup(argv[0]);
     int i = 1;
     if (i < argc && strncmp(argv[i], "--", 2) != 0) {
-        /* absolute: "dir" may chdir while loading, and CONFIG REWRITE must find the file */
+        /* absolute: CONFIG REWRITE must find the file whatever happens later */
         char *abs = realpath(argv[i], NULL);
         s->configfile = vlStrdup(abs ? abs : argv[i]);
         free(abs);
@@ -127,7 +129,11 @@ int main(int argc, char **argv) {
     if (s->cfg.unixsocket) serverLog(s, LL_NOTICE, "Ready to accept connections unix");
     loopRunStandalone(s);
     serverLog(s, LL_WARNING, "valkey-lite is now ready to exit, bye bye...");
-    if (s->cfg.pidfile && s->cfg.pidfile[0]) unlink(s->cfg.pidfile);
+    if (s->cfg.pidfile && s->cfg.pidfile[0]) {
+        char *path = serverResolvePath(s, s->cfg.pidfile);
+        unlink(path);
+        vlFree(path);
+    }
     serverStop(s);
     allocHeapLeave(prev);
 #ifdef VL_LIBC_MALLOC

@@ -20,10 +20,40 @@
 
 /* ------------------------------------------------------------------- logging */
 
+char *serverResolvePath(const vlServer *s, const char *path) {
+    if (path[0] == '/' || !s->cfg.dir) return vlStrdup(path);
+    size_t dl = strlen(s->cfg.dir), pl = strlen(path);
+    char *out = vlMalloc(dl + 1 + pl + 1);
+    memcpy(out, s->cfg.dir, dl);
+    out[dl] = '/';
+    memcpy(out + dl + 1, path, pl + 1);
+    return out;
+}
+
+/* A log line never holds a raw control character: client text (a DEBUG LOG message, a name
+ * in a CLIENT LIST line) could otherwise start a line of its own that looks like the
+ * server's. They are written as \xHH, as Redis's sdscatrepr would. */
+static size_t escapeLog(char *out, size_t cap, const char *msg) {
+    static const char hex[] = "0123456789abcdef";
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)msg; *p && o + 5 < cap; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        } else {
+            out[o++] = (char)*p;
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
 void serverLogRaw(vlServer *s, int level, const char *msg) {
     if (level < s->cfg.loglevel) return;
     static const char marks[] = ".-*#";
-    char line[1200];
+    char line[1200], clean[1100];
     struct timeval tv;
     struct tm tm;
     gettimeofday(&tv, NULL);
@@ -31,7 +61,8 @@ void serverLogRaw(vlServer *s, int level, const char *msg) {
     char ts[64];
     size_t off = strftime(ts, sizeof(ts), "%d %b %Y %H:%M:%S.", &tm);
     snprintf(ts + off, sizeof(ts) - off, "%03d", (int)(tv.tv_usec / 1000));
-    snprintf(line, sizeof(line), "%d:M %s %c %s", (int)getpid(), ts, marks[level & 3], msg);
+    escapeLog(clean, sizeof(clean), msg);
+    snprintf(line, sizeof(line), "%d:M %s %c %s", (int)getpid(), ts, marks[level & 3], clean);
     if (s->log_fn) {
         if (s->in_log_cb) return; /* a log callback that logs would recurse */
         s->in_log_cb = 1;
@@ -42,7 +73,9 @@ void serverLogRaw(vlServer *s, int level, const char *msg) {
     FILE *fp = stdout;
     int close_it = 0;
     if (s->cfg.logfile && s->cfg.logfile[0]) {
-        fp = fopen(s->cfg.logfile, "a");
+        char *path = serverResolvePath(s, s->cfg.logfile);
+        fp = fopen(path, "a");
+        vlFree(path);
         if (!fp) return;
         close_it = 1;
     }
@@ -169,6 +202,16 @@ int serverFitMaxclients(vlServer *s, int at_start, char *err, size_t errlen) {
 }
 
 int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) {
+    if (s->cfg.logfile && s->cfg.logfile[0]) { /* a relative one could not be tried at load */
+        char *path = serverResolvePath(s, s->cfg.logfile);
+        FILE *fp = fopen(path, "a");
+        vlFree(path);
+        if (!fp) {
+            snprintf(err, errlen, "Can't open the log file: %s", strerror(errno));
+            return VL_ERR;
+        }
+        fclose(fp);
+    }
     serverFitMaxclients(s, 1, NULL, 0);
     serverInitData(s);
     vlHeap *prev = allocHeapEnter(s->heap);

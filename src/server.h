@@ -39,6 +39,7 @@ struct vlBlocking;
 struct vlSlowlog;
 struct vlLatency;
 struct vlReply; /* public reply type of valkey-lite.h */
+typedef struct vlListener vlListener;
 
 /* ---------------------------------------------------------------- objects */
 
@@ -251,6 +252,7 @@ void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlComma
 #define CLIENT_EXECUTING (1 << 15) /* inside cmdProcess: frees are deferred */
 #define CLIENT_RESUME (1 << 16)    /* on s->to_resume */
 #define CLIENT_OVERFLOW (1 << 17)  /* output passed the ceiling: replies dropped (client.c) */
+#define CLIENT_LOCAL (1 << 18)     /* loopback or unix peer (decided from its sockaddr) */
 
 typedef struct vlClient {
     vlServer *srv;
@@ -300,6 +302,7 @@ size_t clientOutputBytes(const vlClient *c);
 void clientSetResp(vlClient *c, int resp);
 void clientCheckOutputLimits(vlClient *c);      /* close it if over the hard/soft limit */
 int clientClass(const vlClient *c);             /* CLIENT_CLASS_* */
+int clientIsLocal(const vlClient *c);           /* loopback, unix socket or in-process */
 void clientInfoString(vlClient *c, vstr **out); /* one CLIENT LIST line, no newline */
 
 #define CLIENT_CLASS_NORMAL 0
@@ -394,7 +397,8 @@ typedef struct vlConfigValues {
     int maxclients;
     int protected_mode;
     char *requirepass;
-    int enable_debug_cmd; /* 0 no, 1 yes, 2 local */
+    int enable_debug_cmd;      /* 0 no, 1 yes, 2 local */
+    int enable_protected_cfgs; /* the same: may CONFIG SET change dir, dbfilename? */
     /* general */
     int hz;
     int dynamic_hz;
@@ -487,7 +491,7 @@ struct vlServer {
     /* event loop (loop.c) */
     struct event_base *base;
     int own_base;
-    struct evconnlistener *listeners[VL_MAX_BIND + 1];
+    struct vlListener *listeners[VL_MAX_BIND + 1]; /* loop.c's records */
     int nlisteners;
     int listen_port; /* the TCP port actually bound (port 0: the kernel's pick) */
     struct event *cron_ev, *flush_ev, *close_ev;
@@ -572,6 +576,9 @@ size_t serverUsedMemory(vlServer *s);
 int serverEvictIfNeeded(vlServer *s); /* VL_ERR: still over maxmemory */
 void serverLog(vlServer *s, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void serverLogRaw(vlServer *s, int level, const char *line);
+/* A path the server opens, relative ones taken from `dir` (owned; vlFree it). The server never
+ * changes the process's working directory. */
+char *serverResolvePath(const vlServer *s, const char *path);
 void serverPurgeMemory(vlServer *s); /* flush tcache, purge dirty pages */
 
 /* loop.c (libevent glue) */
@@ -599,7 +606,8 @@ void loopRunOwn(vlServer *s); /* dispatch the server's own base until loopBreak/
 void loopBreak(vlServer *s);
 
 /* conn.c (client I/O) */
-int connAccept(vlServer *s, int fd, int is_unix, const char *addr);
+/* is_local: the peer is on the loopback interface or a unix socket (protected mode) */
+int connAccept(vlServer *s, int fd, int is_unix, int is_local, const char *addr);
 void connFlushPending(vlServer *s);
 int connWrite(vlClient *c); /* VL_ERR if the client had to be closed */
 void connEventFree(vlClient *c);

@@ -77,6 +77,30 @@ static int taskCount(void) {
 /* The library starts no thread of its own; "jemalloc-bg-thread yes" is the one opt-in. */
 /* An in-process call gets an error, not unbounded memory, for a reply past the output
  * ceiling (maxmemory here): SRANDMEMBER with a huge negative count draws with repeats. */
+/* Redis 7's defaults: DEBUG and the file-placing configs are refused to clients. */
+static void testSecureDefaults(void) {
+    vlServer *s = vlServerNew("port 0\n", NULL, 0);
+    CHECK(s != NULL);
+    if (!s) return;
+    vlReply *r = NULL;
+    CHECK(vlCallv(s, &r, "CONFIG", "GET", "enable-*", NULL) == 0);
+    int seen = 0;
+    for (size_t i = 0; r && i + 1 < r->elements; i += 2) {
+        const char *k = r->element[i]->str, *v = r->element[i + 1]->str;
+        if (!strcmp(k, "enable-debug-command") || !strcmp(k, "enable-protected-configs")) {
+            CHECK(!strcmp(v, "no"));
+            seen++;
+        }
+    }
+    CHECK_EQ(seen, 2);
+    vlReplyFree(r);
+    CHECK(callIs(s, "PONG", "PING", NULL, NULL));
+    CHECK(vlCallv(s, &r, "CONFIG", "GET", "protected-mode", NULL) == 0);
+    CHECK(r && r->elements == 2 && !strcmp(r->element[1]->str, "yes"));
+    vlReplyFree(r);
+    vlServerFree(s);
+}
+
 static void testCallOutputCeiling(void) {
     vlServer *s = vlServerNew("port 0\nmaxmemory 20mb\n", NULL, 0);
     CHECK(s != NULL);
@@ -333,6 +357,7 @@ static void testRunUntilShutdown(void) {
 int main(void) {
     RUN(testThreadsOnlyWhenAsked);
     RUN(testNewErrors);
+    RUN(testSecureDefaults);
     RUN(testCallOutputCeiling);
     RUN(testTwoServersAndTcp);
     RUN(testManyCallsBetweenIterations);

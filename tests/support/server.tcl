@@ -94,7 +94,10 @@ proc vl_spawn {options dir} {
         if {![file exists $base]} { set base [file join $::vl::cfg(root) tests assets $base] }
         set b [open $base]; puts $f [read $b]; close $b
     }
+    # as Valkey's tests/assets/default.conf: tests may use DEBUG and move dir (tests of the
+    # defaults, which are "no" for both, override them)
     puts $f "port $port\nbind 127.0.0.1\ndir $dir\nsave \"\"\nappendonly no"
+    puts $f "enable-debug-command yes\nenable-protected-configs yes"
     # A value is written as is, so {client-output-buffer-limit {pubsub 0 0 0}} gives several
     # arguments; an empty value becomes "".
     set host 127.0.0.1

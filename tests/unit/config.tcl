@@ -90,7 +90,6 @@ start_server {} {
     test "CONFIG GET defaults of the Redis-style directives" {
         set d [r config get *]
         assert_equal 127.0.0.1 [dict get $d bind]
-        assert_equal local [dict get $d enable-debug-command]
         assert_equal 536870912 [dict get $d proto-max-bulk-len]
         assert_equal 1073741824 [dict get $d client-query-buffer-limit]
         assert_equal {normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60} \
@@ -339,7 +338,6 @@ test "valkey-lite.conf loads as is" {
     set copy [file join $::vl::cfg(tmpdir) "refconf.[pid].[vl_master nextid].conf"]
     write_file $copy $text
     start_server [list config $copy] {
-        assert_equal {enable-debug-command local} [r config get enable-debug-command]
         assert_equal {hz 10} [r config get hz]
     }
     file delete $copy
