@@ -159,9 +159,12 @@ static int checkSubscribed(vlClient *c, const vlCommand *cmd) {
     return 1;
 }
 
+/* As in Redis, eviction runs before every command while memory is over the limit (reads too:
+ * only evicting before writes kept memory over the limit while only reads came), and only
+ * commands that may grow memory are refused when it cannot get under. */
 static int checkMemory(vlClient *c, const vlCommand *cmd) {
     vlServer *s = c->srv;
-    if (s->cfg.maxmemory && (cmd->flags & CMD_DENYOOM) && serverEvictIfNeeded(s) != VL_OK) {
+    if (s->cfg.maxmemory && serverEvictIfNeeded(s) != VL_OK && (cmd->flags & CMD_DENYOOM)) {
         reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
         return 0;
     }
@@ -185,6 +188,29 @@ static int isPaused(vlClient *c, const vlCommand *cmd) {
     return s->pause_all || (cmd->flags & CMD_WRITE);
 }
 
+/* Secrets never reach a monitor, SLOWLOG or any other record of a command, as in Redis:
+ * every argument of AUTH (even a wrong guess is somebody's password), the user and password
+ * of each AUTH clause of HELLO, and the value of a password directive in CONFIG SET. */
+int cmdArgIsSecret(const vlClient *c, int i) {
+    if (i <= 0 || i >= c->argc) return 0;
+    const protoArg *v = c->argv;
+    if (argEq(&v[0], "auth")) return 1;
+    if (argEq(&v[0], "hello")) {
+        for (int j = 2; j < c->argc;) { /* HELLO protover [AUTH user pass] [SETNAME name] */
+            if (argEq(&v[j], "auth")) {
+                if (i == j + 1 || i == j + 2) return 1;
+                j += 3;
+            } else {
+                j += argEq(&v[j], "setname") ? 2 : 1;
+            }
+        }
+        return 0;
+    }
+    if (argEq(&v[0], "config") && c->argc >= 2 && argEq(&v[1], "set") && i >= 3 && i % 2 == 1)
+        return argEq(&v[i - 1], "requirepass") || argEq(&v[i - 1], "masterauth");
+    return 0;
+}
+
 static void feedMonitors(vlClient *c) {
     vlServer *s = c->srv;
     vstr *line = NULL;
@@ -192,17 +218,9 @@ static void feedMonitors(vlClient *c) {
     vstrCatFmt(&line, "+%llu.%06llu [%d %s]", (unsigned long long)(us / 1000000),
                (unsigned long long)(us % 1000000), c->db->id,
                (c->flags & CLIENT_UNIX) ? "unix:" : c->addr);
-    /* passwords never reach a monitor: AUTH's arguments and HELLO's after AUTH are redacted */
-    int redact_from = c->argc;
-    if (argEq(&c->argv[0], "auth")) redact_from = 1;
-    for (int i = 1; i < c->argc && argEq(&c->argv[0], "hello"); i++)
-        if (argEq(&c->argv[i], "auth")) {
-            redact_from = i + 1;
-            break;
-        }
     for (int i = 0; i < c->argc; i++) {
         vstrCat(&line, " ", 1);
-        if (i >= redact_from && (redact_from == 1 || i < redact_from + 2))
+        if (cmdArgIsSecret(c, i))
             vstrCatStr(&line, "\"(redacted)\"");
         else
             vstrCatRepr(&line, c->argv[i].ptr, c->argv[i].len);

@@ -179,6 +179,20 @@ static void replyKeySpec(vlClient *c, const vlCommand *cmd) {
     addReplyBulkCStr(c, "index");
     addReplyLongLong(c, cmd->firstkey);
     addReplyBulkCStr(c, "find_keys");
+    if (cmdKeynum(cmd)) { /* numkeys at the begin index, the keys right after it */
+        addReplyMapLen(c, 2);
+        addReplyBulkCStr(c, "type");
+        addReplyBulkCStr(c, "keynum");
+        addReplyBulkCStr(c, "spec");
+        addReplyMapLen(c, 3);
+        addReplyBulkCStr(c, "keynumidx");
+        addReplyLongLong(c, 0);
+        addReplyBulkCStr(c, "firstkey");
+        addReplyLongLong(c, 1);
+        addReplyBulkCStr(c, "keystep");
+        addReplyLongLong(c, 1);
+        return;
+    }
     addReplyMapLen(c, 2);
     addReplyBulkCStr(c, "type");
     addReplyBulkCStr(c, "range");
@@ -198,13 +212,14 @@ static void replyCommandInfo(vlClient *c, const vlCommand *cmd) {
     addReplyArrayLen(c, 10);
     addReplyBulkCStr(c, cmd->name);
     addReplyLongLong(c, cmd->arity);
-    int nf = 0;
+    int nf = cmdKeynum(cmd) > 0;
     for (size_t i = 0; i < sizeof(cmdFlagNames) / sizeof(cmdFlagNames[0]); i++)
         nf += (cmd->flags & cmdFlagNames[i].flag) != 0;
     addReplySetLen(c, nf);
     for (size_t i = 0; i < sizeof(cmdFlagNames) / sizeof(cmdFlagNames[0]); i++)
         if (cmd->flags & cmdFlagNames[i].flag) addReplyStatus(c, cmdFlagNames[i].name);
-    addReplyLongLong(c, cmd->firstkey);
+    if (cmdKeynum(cmd)) addReplyStatus(c, "movablekeys");
+    addReplyLongLong(c, cmdKeynum(cmd) ? 0 : cmd->firstkey); /* movable: 0 0 0, as Redis */
     addReplyLongLong(c, cmd->lastkey);
     addReplyLongLong(c, cmd->keystep);
     const char *cats[8];
@@ -301,6 +316,21 @@ static void commandGetKeys(vlClient *c) {
     }
     if ((cmd->arity > 0 && cmd->arity != argc) || argc < -cmd->arity) {
         addReplyError(c, "ERR Invalid number of arguments specified for command");
+        return;
+    }
+    int kn = cmdKeynum(cmd);
+    if (kn) { /* numkeys, then that many keys */
+        long long n;
+        if (kn >= argc || !utilStrToLL(argv[kn].ptr, argv[kn].len, &n) || n <= 0 ||
+            n > argc - kn - 1) {
+            addReplyError(c, "ERR Invalid arguments specified for command");
+            return;
+        }
+        addReplyArrayLen(c, n);
+        for (long long i = 0; i < n; i++) {
+            const protoArg *k = &argv[kn + 1 + i];
+            addReplyBulk(c, k->ptr, k->len);
+        }
         return;
     }
     int last = cmd->lastkey < 0 ? argc + cmd->lastkey : cmd->lastkey;

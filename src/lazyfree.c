@@ -23,11 +23,13 @@ typedef struct lfItem {
     dict *dicts[2]; /* a flushed db's keys and expires */
     unsigned long cursor;
     int purge_after;
+    size_t bytes; /* of obj, still to be given back (an estimate, 0 for flushed dbs) */
 } lfItem;
 
 struct vlLazyFree {
     lfItem *head, *tail;
-    size_t pending; /* objects still to free */
+    size_t pending;       /* objects still to free */
+    size_t pending_bytes; /* sum of the items' bytes: memory as good as freed (eviction) */
     struct event *timer;
     struct event_base *base;
     int scheduled;
@@ -77,8 +79,21 @@ void lazyfreeObj(vlServer *s, vlObj *o) {
     }
     lfItem *it = vlCalloc(sizeof(*it));
     it->obj = o;
+    it->bytes = objMemUsage(o, 5);
     s->lazyfree->pending++;
+    s->lazyfree->pending_bytes += it->bytes;
     enqueue(s, it);
+}
+
+size_t lazyfreePendingBytes(vlServer *s) {
+    return s->lazyfree ? s->lazyfree->pending_bytes : 0;
+}
+
+/* An item gave back `freed` bytes (or all it had left, when done). */
+static void creditFreed(struct vlLazyFree *lf, lfItem *it, size_t freed, int done) {
+    size_t n = done || freed > it->bytes ? it->bytes : freed;
+    it->bytes -= n;
+    lf->pending_bytes -= n;
 }
 
 void lazyfreeDicts(vlServer *s, dict *keys, dict *expires) {
@@ -165,7 +180,10 @@ void lazyfreeStep(vlServer *s) {
         lfItem *it = lf->head;
         int done;
         if (it->obj) {
+            size_t before = allocHeapUsed(s->heap);
             done = stepObj(s, it, deadline);
+            size_t after = allocHeapUsed(s->heap);
+            creditFreed(lf, it, before > after ? before - after : 0, done);
         } else {
             done = 1;
             for (int i = 0; i < 2 && done; i++)
@@ -179,6 +197,7 @@ void lazyfreeStep(vlServer *s) {
     }
     if (!lf->head) {
         lf->pending = 0;
+        lf->pending_bytes = 0;
         if (purge) serverPurgeMemory(s);
     }
 }

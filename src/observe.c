@@ -153,7 +153,8 @@ void slowlogPush(vlServer *s, vlClient *c, long long duration_us) {
                 e->argv[i] = NULL;
                 vstrCatFmt(&e->argv[i], "... (%d more arguments)", c->argc - argc + 1);
             } else {
-                e->argv[i] = slowArgCopy(&c->argv[i]);
+                e->argv[i] =
+                    cmdArgIsSecret(c, i) ? vstrFromCStr("(redacted)") : slowArgCopy(&c->argv[i]);
             }
         }
         e->addr = vstrFromCStr((c->flags & CLIENT_UNIX) && !c->addr[0] ? "unix" : c->addr);

@@ -302,12 +302,14 @@ static int evictPolicyVolatile(int p) {
 }
 
 /* Picks one key by sampling maxmemory-samples keys of each non-empty db: the oldest by LRU,
- * the nearest expiry, or any, as the policy says. Returns 1 and the key when found. */
-static int evictPick(vlServer *s, int *dbid, char *key, size_t *klen, size_t keycap) {
+ * the nearest expiry, or any, as the policy says. Returns the chosen entry's key (borrowed:
+ * valid until the keyspace changes) and its db, or NULL. Any key can be chosen, whatever the
+ * length of its name (a fixed 4 KB copy used to make long names unevictable). */
+static const char *evictPick(vlServer *s, int *dbid, size_t *klen) {
     int policy = s->cfg.maxmemory_policy;
     int vol = evictPolicyVolatile(policy);
     long long best_score = -1;
-    int found = 0;
+    const char *best = NULL;
     dictLink *sample[64];
     size_t want = (size_t)s->cfg.maxmemory_samples;
     if (want > 64) want = 64;
@@ -340,37 +342,48 @@ static int evictPick(vlServer *s, int *dbid, char *key, size_t *klen, size_t key
                             ? (long long)(utilRandom64() >> 2)
                             : (long long)((s->lruclock - o->lru) & 0xFFFFFF);
             }
-            if (score > best_score && kl <= keycap) {
+            if (score > best_score) {
                 best_score = score;
-                memcpy(key, k, kl);
+                best = k;
                 *klen = kl;
                 *dbid = i;
-                found = 1;
             }
         }
     }
-    return found;
+    return best;
+}
+
+/* Memory as eviction sees it: what is queued for lazy freeing counts as freed already. */
+static long long evictUsedMemory(vlServer *s) {
+    size_t used = serverUsedMemory(s), pending = lazyfreePendingBytes(s);
+    return (long long)(used > pending ? used - pending : 0);
 }
 
 int serverEvictIfNeeded(vlServer *s) {
     if (!s->cfg.maxmemory || !s->db) return VL_OK;
     if ((long long)serverUsedMemory(s) <= s->cfg.maxmemory) return VL_OK;
+    if (evictUsedMemory(s) <= s->cfg.maxmemory) return VL_OK;
     if (s->cfg.maxmemory_policy == MAXMEMORY_NOEVICTION) return VL_ERR;
-    char keybuf[4096];
+    char small[256];
     int guard = 100000;
-    while ((long long)serverUsedMemory(s) > s->cfg.maxmemory && guard-- > 0) {
+    while (evictUsedMemory(s) > s->cfg.maxmemory && guard-- > 0) {
         int dbid;
         size_t klen;
-        if (!evictPick(s, &dbid, keybuf, &klen, sizeof(keybuf))) return VL_ERR;
+        const char *k = evictPick(s, &dbid, &klen);
+        if (!k) return VL_ERR;
+        /* the name outlives the entry: notification comes after the delete */
+        char *key = klen <= sizeof(small) ? small : vlMalloc(klen);
+        memcpy(key, k, klen);
         vlDb *db = &s->db[dbid];
         if (s->cfg.lazyfree_lazy_eviction)
-            dbUnlinkLazy(s, db, keybuf, klen);
+            dbUnlinkLazy(s, db, key, klen);
         else
-            dbDelete(s, db, keybuf, klen);
+            dbDelete(s, db, key, klen);
         s->stats.evictedkeys++;
-        notifyKeyspaceEvent(s, NOTIFY_EVICTED, "evicted", keybuf, klen, dbid);
+        notifyKeyspaceEvent(s, NOTIFY_EVICTED, "evicted", key, klen, dbid);
+        if (key != small) vlFree(key);
     }
-    return (long long)serverUsedMemory(s) <= s->cfg.maxmemory ? VL_OK : VL_ERR;
+    return evictUsedMemory(s) <= s->cfg.maxmemory ? VL_OK : VL_ERR;
 }
 
 /* ------------------------------------------------------------------- cron */

@@ -190,6 +190,9 @@ typedef void vlCommandProc(vlClient *c);
 #define CMD_NO_AUTH (1u << 10)
 #define CMD_ALLOW_SUBSCRIBED (1u << 11) /* allowed in RESP2 subscribed mode */
 #define CMD_PAUSE_EXEMPT (1u << 12)
+/* Movable keys counted by an argument (LMPOP numkeys key...): firstkey is the index of that
+ * count, and the keys follow it. COMMAND INFO shows 0 0 0 and a keynum key spec. */
+#define CMD_KEYNUM (1u << 13)
 
 struct vlCommand {
     const char *name; /* lower case */
@@ -222,7 +225,14 @@ extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vl
 
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);
 int cmdIndex(vlServer *s, const vlCommand *cmd);
+/* Index of the numkeys argument of a CMD_KEYNUM command, else 0. */
+static inline int cmdKeynum(const vlCommand *cmd) {
+    return (cmd->flags & CMD_KEYNUM) ? cmd->firstkey : 0;
+}
 void cmdTableInit(vlServer *s);
+/* 1 when argument i of the client's current command is a secret (a password): monitors and
+ * SLOWLOG show "(redacted)" instead. */
+int cmdArgIsSecret(const vlClient *c, int i);
 void cmdTableFree(vlServer *s);
 /* Run the client's current argv through the admission checks and the command. Returns 1
  * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
@@ -728,6 +738,9 @@ void lazyfreeFree(vlServer *s);
 void lazyfreeObj(vlServer *s, vlObj *o);                    /* free now if small, else queue */
 void lazyfreeDicts(vlServer *s, dict *keys, dict *expires); /* takes ownership */
 size_t lazyfreePending(vlServer *s);
+/* Memory queued to be freed (estimated when queued, counted down as it goes): eviction treats
+ * it as already freed, as Redis does, or lazy eviction would evict everything and still OOM. */
+size_t lazyfreePendingBytes(vlServer *s);
 void lazyfreeStep(vlServer *s); /* one bounded slice (timer) */
 void lazyfreeDefrag(vlServer *s, void *(*move)(void *p, void *ctx), void *ctx);
 

@@ -783,7 +783,7 @@ const vlCommand vlListCommands[] = {
     {"rpoplpush", rpoplpushCommand, 3, W | OOM, 1, 2, 1, "list",
      "Returns the last element of a list after removing and pushing it to another list. "
      "Deletes the list if the last element was popped."},
-    {"lmpop", lmpopCommand, -4, W, 0, 0, 0, "list",
+    {"lmpop", lmpopCommand, -4, W | CMD_KEYNUM, 1, 0, 0, "list",
      "Returns multiple elements from a list after removing them. Deletes the list if the last "
      "element was popped."},
     {"blpop", blpopCommand, -3, W | B, 1, -2, 1, "list",
@@ -798,7 +798,7 @@ const vlCommand vlListCommands[] = {
     {"brpoplpush", brpoplpushCommand, 4, W | OOM | B, 1, 2, 1, "list",
      "Pops an element from a list, pushes it to another list and returns it. Block until an "
      "element is available otherwise. Deletes the list if the last element was popped."},
-    {"blmpop", blmpopCommand, -5, W | B, 0, 0, 0, "list",
+    {"blmpop", blmpopCommand, -5, W | B | CMD_KEYNUM, 2, 0, 0, "list",
      "Pops the first element from one of multiple lists. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped."},
     {0},

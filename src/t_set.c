@@ -961,7 +961,7 @@ const vlCommand vlSetCommands[] = {
      "Get one or multiple random members from a set"},
     {"sinter", sinterCommand, -2, CMD_READONLY, 1, -1, 1, "set",
      "Returns the intersect of multiple sets."},
-    {"sintercard", sintercardCommand, -3, CMD_READONLY, 0, 0, 0, "set",
+    {"sintercard", sintercardCommand, -3, CMD_READONLY | CMD_KEYNUM, 1, 0, 0, "set",
      "Returns the number of members of the intersect of multiple sets."},
     {"sinterstore", sinterstoreCommand, -3, CMD_WRITE | CMD_DENYOOM, 1, -1, 1, "set",
      "Stores the intersect of multiple sets in a key."},

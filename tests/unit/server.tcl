@@ -28,6 +28,11 @@ start_server {tags {"server"}} {
                 assert_equal index [dict get $spec begin_search type]
                 assert_equal $first [dict get $spec begin_search spec index]
                 assert_equal range [dict get $spec find_keys type]
+            } elseif {"movablekeys" in $flags} {
+                # numkeys commands (LMPOP): 0 0 0 and a keynum spec, as in Redis 7
+                assert_equal {0 0 0} [list $first $last $step]
+                set spec [lindex $specs 0]
+                assert_equal keynum [dict get $spec find_keys type]
             } else {
                 assert_equal {} $specs
             }
