@@ -112,20 +112,34 @@ test-defrag-loop: all
 bench: all
 	sh utils/bench.sh --short
 
-# libFuzzer on the request parser (clang, ASan, UBSan, libc malloc). Not part of `make test`:
-# a fuzz run is open-ended; FUZZ_SECONDS bounds it.
+# libFuzzer (clang, ASan, UBSan, libc malloc) on what reads untrusted bytes: the request
+# parser, the reply parser behind vlCall, and the configuration text parser. Not part of
+# `make test`: a fuzz run is open-ended; FUZZ_SECONDS bounds each target.
 FUZZ_SECONDS ?= 60
-FUZZ_BIN := tests/fuzz/.build/fuzz_proto
-fuzz: $(FUZZ_BIN)
-	mkdir -p tests/fuzz/.build/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-		tests/fuzz/.build/corpus tests/fuzz/seeds
+FUZZ_TARGETS := proto reply config
+FUZZ_BINS := $(patsubst %,tests/fuzz/.build/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CC := clang -std=c11 -g -O1 -D_GNU_SOURCE -DVL_LIBC_MALLOC -Wall -Wextra -Werror \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc
+fuzz: $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p tests/fuzz/.build/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		tests/fuzz/.build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			-print_final_stats=1 tests/fuzz/.build/corpus-$$t tests/fuzz/seeds-$$t || exit 1; \
+	done
 
-$(FUZZ_BIN): tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c src/*.h
+tests/fuzz/.build/fuzz_proto: tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c src/*.h
 	mkdir -p $(@D)
-	clang -std=c11 -g -O1 -D_GNU_SOURCE -DVL_LIBC_MALLOC -Wall -Wextra -Werror \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -o $@ \
-		tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c -lm
+	$(FUZZ_CC) -o $@ tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c -lm
+
+tests/fuzz/.build/fuzz_reply: tests/fuzz/fuzz_reply.c src/respparse.c src/util.c src/alloc.c src/*.h
+	mkdir -p $(@D)
+	$(FUZZ_CC) -o $@ tests/fuzz/fuzz_reply.c src/respparse.c src/util.c src/alloc.c -lm
+
+# the config parser calls into the whole server tier (hooks, logging)
+tests/fuzz/.build/fuzz_config: tests/fuzz/fuzz_config.c $(SRCS) src/*.h
+	mkdir -p $(@D)
+	$(FUZZ_CC) -o $@ tests/fuzz/fuzz_config.c $(SRCS) $(LIBS_PC) -lm -lpthread
 
 format:
 	clang-format -i src/*.c src/*.h tests/c/*.c tests/fuzz/*.c utils/*.c

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "respparse.h"
 #include "server.h"
 #include "valkey-lite.h"
 
@@ -148,100 +149,6 @@ void vlSetLogHandler(vlServer *s, void (*fn)(void *ud, int level, const char *li
 
 /* ------------------------------------------------------------------- replies */
 
-typedef struct respParser {
-    const char *p, *end;
-} respParser;
-
-static vlReply *replyNew(int type) {
-    vlReply *r = calloc(1, sizeof(*r));
-    if (!r) abort();
-    r->type = type;
-    return r;
-}
-
-static const char *lineEnd(respParser *rp) {
-    const char *q = memchr(rp->p, '\r', (size_t)(rp->end - rp->p));
-    return q ? q : rp->end;
-}
-
-static vlReply *parseOne(respParser *rp);
-
-static vlReply *parseStr(respParser *rp, int type, const char *s, size_t len) {
-    vlReply *r = replyNew(type);
-    r->str = malloc(len + 1);
-    if (!r->str) abort();
-    memcpy(r->str, s, len);
-    r->str[len] = '\0';
-    r->len = len;
-    VL_UNUSED(rp);
-    return r;
-}
-
-static vlReply *parseAgg(respParser *rp, int type, long long n) {
-    vlReply *r = replyNew(type);
-    if (n <= 0) return r;
-    r->elements = (size_t)n;
-    r->element = calloc((size_t)n, sizeof(vlReply *));
-    if (!r->element) abort();
-    for (long long i = 0; i < n; i++) r->element[i] = parseOne(rp);
-    return r;
-}
-
-/* The input is our own encoder's output, complete and well-formed. */
-static vlReply *parseOne(respParser *rp) {
-    char t = *rp->p++;
-    const char *le = lineEnd(rp);
-    const char *line = rp->p;
-    size_t llen = (size_t)(le - line);
-    rp->p = le + 2;
-    long long n = 0;
-    if (t == '$' || t == '*' || t == '%' || t == '~' || t == '>' || t == ':' || t == '=' ||
-        t == '|')
-        utilStrToLL(line, llen, &n);
-    switch (t) {
-    case '+': return parseStr(rp, VL_REPLY_STATUS, line, llen);
-    case '-': return parseStr(rp, VL_REPLY_ERROR, line, llen);
-    case ':': {
-        vlReply *r = replyNew(VL_REPLY_INTEGER);
-        r->integer = n;
-        return r;
-    }
-    case '$':
-    case '=': {
-        if (n < 0) return replyNew(VL_REPLY_NIL);
-        const char *data = rp->p;
-        rp->p += n + 2;
-        if (t == '=') return parseStr(rp, VL_REPLY_VERB, data + 4, (size_t)n - 4);
-        return parseStr(rp, VL_REPLY_STRING, data, (size_t)n);
-    }
-    case '_': return replyNew(VL_REPLY_NIL);
-    case ',': {
-        vlReply *r = parseStr(rp, VL_REPLY_DOUBLE, line, llen);
-        r->dval = strtod(r->str, NULL);
-        return r;
-    }
-    case '#': {
-        vlReply *r = replyNew(VL_REPLY_BOOL);
-        r->integer = llen && line[0] == 't';
-        return r;
-    }
-    case '(': return parseStr(rp, VL_REPLY_BIGNUM, line, llen);
-    case '*': return n < 0 ? replyNew(VL_REPLY_NIL) : parseAgg(rp, VL_REPLY_ARRAY, n);
-    case '%': return parseAgg(rp, VL_REPLY_MAP, n * 2);
-    case '~': return parseAgg(rp, VL_REPLY_SET, n);
-    case '>': return parseAgg(rp, VL_REPLY_PUSH, n);
-    default: return replyNew(VL_REPLY_NIL);
-    }
-}
-
-void vlReplyFree(vlReply *r) {
-    if (!r) return;
-    for (size_t i = 0; i < r->elements; i++) vlReplyFree(r->element[i]);
-    free(r->element);
-    free(r->str);
-    free(r);
-}
-
 /* Takes everything queued on the fake client and turns it into replies. */
 static vlReply *drainReplies(vlClient *c) {
     vstr *buf = NULL;
@@ -257,10 +164,14 @@ static vlReply *drainReplies(vlClient *c) {
     }
     vlReply *r = NULL;
     if (buf && buf->len) {
-        respParser rp = {buf->buf, buf->buf + buf->len};
-        r = parseOne(&rp);
+        size_t used;
+        r = respParseReply(buf->buf, buf->len, &used);
+        if (!r) { /* our own encoder's output: this would be a bug, not the caller's fault */
+            static const char msg[] = "ERR internal error: unparsable reply";
+            r = respReplyStr(VL_REPLY_ERROR, msg, sizeof(msg) - 1);
+        }
     } else {
-        r = replyNew(VL_REPLY_NIL);
+        r = respReplyNew(VL_REPLY_NIL);
     }
     vstrFree(buf);
     return r;
@@ -297,11 +208,8 @@ static int runOn(vlServer *s, vlClient *c, int argc, const char **argv, const si
     vlReply *r = drainReplies(c);
     if (c->flags & CLIENT_OVERFLOW) { /* what was built was dropped at the output ceiling */
         vlReplyFree(r);
-        r = replyNew(VL_REPLY_ERROR);
         static const char msg[] = "ERR reply exceeds the output ceiling of an in-process call";
-        r->str = strdup(msg);
-        if (!r->str) abort();
-        r->len = sizeof(msg) - 1;
+        r = respReplyStr(VL_REPLY_ERROR, msg, sizeof(msg) - 1);
     }
     /* close-after-reply (QUIT) and class output limits do not apply to an in-process client */
     c->flags &= ~(CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW);
@@ -384,15 +292,15 @@ void apiDeliverPush(vlClient *c, const char *kind, const void *pat, size_t plen,
                     size_t chlen, const void *msg, size_t mlen) {
     if (!c->push_cb) return;
     int n = pat ? 4 : 3;
-    vlReply *r = replyNew(VL_REPLY_PUSH);
+    vlReply *r = respReplyNew(VL_REPLY_PUSH);
     r->elements = (size_t)n;
     r->element = calloc((size_t)n, sizeof(vlReply *));
     if (!r->element) abort();
     int i = 0;
-    r->element[i++] = parseStr(NULL, VL_REPLY_STRING, kind, strlen(kind));
-    if (pat) r->element[i++] = parseStr(NULL, VL_REPLY_STRING, pat, plen);
-    r->element[i++] = parseStr(NULL, VL_REPLY_STRING, ch, chlen);
-    r->element[i++] = parseStr(NULL, VL_REPLY_STRING, msg, mlen);
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, kind, strlen(kind));
+    if (pat) r->element[i++] = respReplyStr(VL_REPLY_STRING, pat, plen);
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, ch, chlen);
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, msg, mlen);
     apiState *a = apiGet(c->srv);
     a->in_callback++;
     c->push_cb(c->push_ud, (struct vlReply *)r);

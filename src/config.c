@@ -945,6 +945,8 @@ static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, 
             snprintf(why, sizeof why, "%s",
                      argc == -1 ? "Unbalanced quotes in configuration line"
                                 : "too many arguments in configuration line");
+        else if (argc == 0) /* only separators the trim above does not know (\v, \f) */
+            rc = VL_OK;
         else
             rc = cfgLoadDirective(s, argc, argv, depth, hooks, why, sizeof why, &nested, err,
                                   errlen);

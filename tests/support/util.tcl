@@ -310,3 +310,11 @@ proc raw_closed {fd} {
     if {[catch {read $fd} data]} { return 1 }
     return [eof $fd]
 }
+
+# 1 when the server under test is an AddressSanitizer build: its shadow memory needs far more
+# address space than any `ulimit -v`, and its quarantine keeps freed memory resident, so tests
+# of address-space limits and of RSS coming back skip (with a message) there.
+proc vl_asan_build {} {
+    if {[catch {exec ldd $::vl::cfg(server)} out]} { return 0 }
+    return [string match "*libasan*" $out]
+}
