@@ -125,7 +125,8 @@ fuzz: $(FUZZ_BINS)
 		mkdir -p tests/fuzz/.build/corpus-$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 		tests/fuzz/.build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-			-print_final_stats=1 tests/fuzz/.build/corpus-$$t tests/fuzz/seeds-$$t || exit 1; \
+			-print_final_stats=1 -artifact_prefix=tests/fuzz/.build/ \
+			tests/fuzz/.build/corpus-$$t tests/fuzz/seeds-$$t || exit 1; \
 	done
 
 tests/fuzz/.build/fuzz_proto: tests/fuzz/fuzz_proto.c src/proto.c src/util.c src/alloc.c src/*.h
