@@ -749,7 +749,7 @@ void defragCommand(vlClient *c) {
     } else if (c->argc == 4 && argEq(&c->argv[2], "margin")) {
         long long pct;
         if (getRangeLongOrReply(c, &c->argv[3], 1, 1000, &pct, NULL) != VL_OK) return;
-        allocSetHintMargin((unsigned)pct);
+        allocSetHintMargin(c->srv->heap, (unsigned)pct);
         addReplyOk(c);
     } else if (c->argc == 4 && argEq(&c->argv[2], "decay")) {
         long long ms = DEFRAG_DECAY_AUTO;

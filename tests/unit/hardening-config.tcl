@@ -181,7 +181,7 @@ tags {"hardening"} {
             set dir [file join $::vl::cfg(tmpdir) "netns.[pid]"]
             file mkdir $dir
             set pid [exec ip netns exec $ns $::vl::cfg(server) --port $port --bind * \
-                --enable-debug-command local >$dir/stdout 2>&1 &]
+                --enable-debug-command local >$dir/stdout 2>@1 &]
             vl_master track $pid
             set cli [list ip netns exec $ns redis-cli -p $port]
             wait_for_condition 100 50 {![catch {exec {*}$cli -h 127.0.0.1 PING} r] &&

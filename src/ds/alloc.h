@@ -10,7 +10,8 @@
  *
  * Rejected: passing a heap to every data-structure call (noise on every line for one fact
  * that never changes inside a callback), and a process-global arena (two servers would mix
- * their figures). Only alloc.c includes jemalloc. */
+ * their figures). Two implementations, chosen by the Makefile: alloc_jemalloc.c (the only
+ * file that includes jemalloc) and alloc_libc.c (sanitizer builds, fuzzers). */
 #ifndef VL_ALLOC_H
 #define VL_ALLOC_H
 
@@ -35,10 +36,9 @@ void *vlMemdup(const void *p, size_t len); /* owned copy of len bytes */
 
 /* Heaps. allocHeapCreate returns NULL with a reason in err when no arena can be made. */
 vlHeap *allocHeapCreate(char *err, size_t errlen);
-void allocHeapDestroy(vlHeap *h);  /* the heap must be empty of live blocks the caller needs */
-vlHeap *allocHeapEnter(vlHeap *h); /* make h current; returns the previous current heap */
-void allocHeapLeave(vlHeap *prev); /* restore what allocHeapEnter returned */
-vlHeap *allocHeapCurrent(void);
+void allocHeapDestroy(vlHeap *h);      /* the heap must be empty of live blocks the caller needs */
+vlHeap *allocHeapEnter(vlHeap *h);     /* make h current; returns the previous current heap */
+void allocHeapLeave(vlHeap *prev);     /* restore what allocHeapEnter returned */
 size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
 
 /* Defrag support. allocMove returns a copy of ptr in a fresh block (old block freed, both
@@ -59,8 +59,8 @@ int allocBinCount(void);
 int allocBinInfo(const vlHeap *h, int j, allocBin *out);
 /* The hint moves a block when its slab's use is at most pct percent of the average use of
  * its bin's non-full slabs. */
-void allocSetHintMargin(unsigned pct);
-unsigned allocGetHintMargin(void);
+#define ALLOC_HINT_MARGIN_DEFAULT 150
+void allocSetHintMargin(vlHeap *h, unsigned pct); /* per heap: DEBUG DEFRAG MARGIN */
 /* Geometry of a live block: usable size, regions in its slab (1 for a large extent), slab
  * bytes. -1 when the allocator cannot tell (libc). For tests that derive expectations. */
 int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes);
@@ -86,8 +86,5 @@ const char *allocName(void);           /* "jemalloc-5.3.0" or "libc" */
 int allocCtl(const char *name, long long *oldv, const long long *newv);
 int allocCtlStr(const char *name, const char **oldv, const char *newv);
 void allocMallocStats(void (*write)(void *ctx, const char *s), void *ctx);
-
-/* Test hook: after n more allocations, the next one fails (fatal); -1 disables. */
-void allocFailAfter(long n);
 
 #endif

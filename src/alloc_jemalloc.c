@@ -1,4 +1,4 @@
-/* alloc.c - the only file that includes jemalloc.
+/* alloc_jemalloc.c - the allocator layer on jemalloc, the only file that includes it.
  *
  * Each server owns a vlHeap: a private jemalloc arena plus its own explicit thread cache.
  * Both matter. Without the private arena, the server's blocks share slabs with libevent's
@@ -14,33 +14,29 @@
  * The defrag move allocates and frees with MALLOCX_TCACHE_NONE: a move through a thread
  * cache would hand the hole it just made straight back to the next allocation of that size.
  *
- * Under a sanitizer (VL_LIBC_MALLOC) the heap is libc's: no arenas, no hint (only forced
- * moves), which is exactly what AddressSanitizer needs to catch a use after a move. */
+ * The Makefile links this file or alloc_libc.c (sanitizer builds, fuzzers): one interface,
+ * ds/alloc.h, two implementations chosen at build time, never #ifdefs inside one file. */
 #include "alloc.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/types.h>
-#include <time.h>
-
-#ifndef VL_LIBC_MALLOC
 #include <dirent.h>
 #include <errno.h>
 #include <jemalloc/jemalloc.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <sys/resource.h>
-#else
-#include <malloc.h>
-#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
 
 struct vlHeap {
     unsigned arena;
     unsigned tcache;
-    int flags;      /* MALLOCX_ARENA | MALLOCX_TCACHE, 0 under libc */
-    int free_flags; /* MALLOCX_TCACHE */
-    size_t used;    /* usable bytes of live blocks */
+    int flags;                /* MALLOCX_ARENA | MALLOCX_TCACHE */
+    int free_flags;           /* MALLOCX_TCACHE */
+    size_t used;              /* usable bytes of live blocks */
+    unsigned hint_margin_pct; /* see moveHint */
     struct binUse {
         size_t nonfull_used, nonfull_slabs; /* regions in use in, and count of, non-full slabs */
     } * bins; /* per bin of the arena, as of the last allocBinStatsRefresh */
@@ -49,8 +45,6 @@ struct vlHeap {
 
 static _Thread_local vlHeap *cur_heap;
 static _Thread_local size_t fallback_used; /* blocks made with no heap entered */
-static long fail_after = -1;
-static unsigned hint_margin_pct = 150; /* see moveHint */
 
 static void allocOom(size_t size) {
     fprintf(stderr, "valkey-lite: out of memory allocating %zu bytes\n", size);
@@ -62,14 +56,7 @@ static inline size_t *usedCounter(void) {
     return cur_heap ? &cur_heap->used : &fallback_used;
 }
 
-static inline void failHook(size_t size) {
-    if (fail_after >= 0 && fail_after-- == 0) allocOom(size);
-}
-
-#ifndef VL_LIBC_MALLOC
-
 void *vlMalloc(size_t size) {
-    failHook(size);
     void *p = cur_heap ? mallocx(size ? size : 1, cur_heap->flags) : malloc(size ? size : 1);
     if (!p) allocOom(size);
     *usedCounter() += sallocx(p, 0);
@@ -77,7 +64,6 @@ void *vlMalloc(size_t size) {
 }
 
 void *vlCalloc(size_t size) {
-    failHook(size);
     void *p = cur_heap ? mallocx(size ? size : 1, cur_heap->flags | MALLOCX_ZERO)
                        : calloc(1, size ? size : 1);
     if (!p) allocOom(size);
@@ -101,7 +87,6 @@ void *vlTryRealloc(void *ptr, size_t size) {
 }
 
 void *vlRealloc(void *ptr, size_t size) {
-    failHook(size);
     void *p = vlTryRealloc(ptr, size);
     if (!p) allocOom(size);
     return p;
@@ -139,6 +124,7 @@ vlHeap *allocHeapCreate(char *err, size_t errlen) {
     h->tcache = tcache;
     h->flags = MALLOCX_ARENA(arena) | MALLOCX_TCACHE(tcache);
     h->free_flags = MALLOCX_TCACHE(tcache);
+    h->hint_margin_pct = ALLOC_HINT_MARGIN_DEFAULT;
     return h;
 }
 
@@ -325,7 +311,8 @@ static int moveHint(vlHeap *h, const void *ptr, size_t size) {
         avg_slabs = q.bin_nregs / q.nregs;
     }
     /* used <= margin/100 * avg_used/avg_slabs, in integers */
-    return (__uint128_t)used * avg_slabs * 100 <= (__uint128_t)avg_used * hint_margin_pct;
+    return (__uint128_t)used * avg_slabs * 100 <=
+           (__uint128_t)avg_used * (h ? h->hint_margin_pct : ALLOC_HINT_MARGIN_DEFAULT);
 }
 
 /* The move copies the whole usable size: callers may keep data past the size they asked
@@ -361,8 +348,8 @@ int allocBinInfo(const vlHeap *h, int j, allocBin *out) {
     return 0;
 }
 
-void allocSetHintMargin(unsigned pct) {
-    hint_margin_pct = pct;
+void allocSetHintMargin(vlHeap *h, unsigned pct) {
+    if (h) h->hint_margin_pct = pct;
 }
 
 /* Dirty-page decay of the heap's arena: 0 returns pages as soon as a slab empties (defrag
@@ -441,10 +428,6 @@ int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_by
     *nregs = q.nregs;
     *slab_bytes = q.size;
     return 0;
-}
-
-unsigned allocGetHintMargin(void) {
-    return hint_margin_pct;
 }
 
 static size_t ctlSize(const char *name) {
@@ -561,172 +544,6 @@ void allocMallocStats(void (*write)(void *ctx, const char *s), void *ctx) {
     malloc_stats_print((void (*)(void *, const char *))write, ctx, NULL);
 }
 
-#else /* VL_LIBC_MALLOC */
-
-void *vlMalloc(size_t size) {
-    failHook(size);
-    void *p = malloc(size ? size : 1);
-    if (!p) allocOom(size);
-    *usedCounter() += malloc_usable_size(p);
-    return p;
-}
-
-void *vlCalloc(size_t size) {
-    failHook(size);
-    void *p = calloc(1, size ? size : 1);
-    if (!p) allocOom(size);
-    *usedCounter() += malloc_usable_size(p);
-    return p;
-}
-
-void *vlTryRealloc(void *ptr, size_t size) {
-    size_t old = ptr ? malloc_usable_size(ptr) : 0;
-    void *p = realloc(ptr, size ? size : 1);
-    if (!p) return NULL;
-    size_t *u = usedCounter();
-    *u = *u - old + malloc_usable_size(p);
-    return p;
-}
-
-void *vlRealloc(void *ptr, size_t size) {
-    failHook(size);
-    void *p = vlTryRealloc(ptr, size);
-    if (!p) allocOom(size);
-    return p;
-}
-
-void vlFree(void *ptr) {
-    if (!ptr) return;
-    *usedCounter() -= malloc_usable_size(ptr);
-    free(ptr);
-}
-
-size_t vlAllocSize(const void *ptr) {
-    return malloc_usable_size((void *)ptr);
-}
-
-vlHeap *allocHeapCreate(char *err, size_t errlen) {
-    (void)err;
-    (void)errlen;
-    vlHeap *h = calloc(1, sizeof(*h));
-    if (!h) allocOom(sizeof(*h));
-    return h;
-}
-
-void allocHeapDestroy(vlHeap *h) {
-    free(h);
-}
-
-/* Under libc only forced moves happen; the copy is of the usable size, as above. The new
- * block is allocated before the old one is freed, so the address always changes and a
- * stale pointer is a use-after-free that ASan reports. */
-void *allocMove(void *ptr, int force) {
-    if (!force) return NULL;
-    size_t size = malloc_usable_size(ptr);
-    void *p = malloc(size);
-    if (!p) allocOom(size);
-    memcpy(p, ptr, size);
-    size_t *u = usedCounter();
-    *u = *u - size + malloc_usable_size(p); /* libc may round the copy differently */
-    free(ptr);
-    return p;
-}
-
-void allocSetHintMargin(unsigned pct) {
-    hint_margin_pct = pct;
-}
-
-unsigned allocGetHintMargin(void) {
-    return hint_margin_pct;
-}
-
-void allocSetDirtyDecay(vlHeap *h, long ms) {
-    (void)h;
-    (void)ms;
-}
-
-void allocDecayTick(vlHeap *h) {
-    (void)h;
-}
-
-int allocSetBackgroundPurge(int on) {
-    (void)on;
-    return 0;
-}
-
-int allocBackgroundPurge(void) {
-    return 0;
-}
-
-void allocBackgroundLowPriority(void) {}
-
-int allocBlockInfo(const void *ptr, size_t *size, size_t *nregs, size_t *slab_bytes) {
-    *size = malloc_usable_size((void *)ptr);
-    *nregs = 1;
-    *slab_bytes = *size;
-    return -1;
-}
-
-void allocBinStatsRefresh(vlHeap *h) {
-    (void)h;
-}
-
-int allocBinCount(void) {
-    return 0;
-}
-
-int allocBinInfo(const vlHeap *h, int j, allocBin *out) {
-    (void)h;
-    (void)j;
-    (void)out;
-    return -1;
-}
-
-void allocGetStats(const vlHeap *h, allocStats *st) {
-    memset(st, 0, sizeof(*st));
-    size_t used = h ? h->used : fallback_used;
-    st->allocated = st->active = st->resident = st->small_allocated = used;
-}
-
-void allocPurge(vlHeap *h) {
-    (void)h;
-    malloc_trim(0);
-}
-
-const char *allocName(void) {
-    return "libc";
-}
-
-int allocCtl(const char *name, long long *oldv, const long long *newv) {
-    (void)name;
-    (void)oldv;
-    (void)newv;
-    return -1;
-}
-
-int allocCtlStr(const char *name, const char **oldv, const char *newv) {
-    (void)name;
-    (void)oldv;
-    (void)newv;
-    return -1;
-}
-
-void allocMallocStats(void (*write)(void *ctx, const char *s), void *ctx) {
-    write(ctx, "Stats not supported for the libc allocator\n");
-}
-
-#endif /* VL_LIBC_MALLOC */
-
-char *vlStrdup(const char *s) {
-    return vlMemdup(s, strlen(s) + 1);
-}
-
-void *vlMemdup(const void *p, size_t len) {
-    void *d = vlMalloc(len);
-    memcpy(d, p, len);
-    return d;
-}
-
 vlHeap *allocHeapEnter(vlHeap *h) {
     vlHeap *prev = cur_heap;
     cur_heap = h;
@@ -737,14 +554,6 @@ void allocHeapLeave(vlHeap *prev) {
     cur_heap = prev;
 }
 
-vlHeap *allocHeapCurrent(void) {
-    return cur_heap;
-}
-
 size_t allocHeapUsed(const vlHeap *h) {
     return h ? h->used : fallback_used;
-}
-
-void allocFailAfter(long n) {
-    fail_after = n;
 }

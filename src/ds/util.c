@@ -606,3 +606,14 @@ int utilWriteFileAtomic(const char *path, const void *data, size_t len) {
     vlFree(tmp);
     return ok ? 0 : -1;
 }
+
+/* alloc.h's two helpers that any allocator shares. */
+char *vlStrdup(const char *s) {
+    return vlMemdup(s, strlen(s) + 1);
+}
+
+void *vlMemdup(const void *p, size_t len) {
+    void *d = vlMalloc(len);
+    memcpy(d, p, len);
+    return d;
+}
