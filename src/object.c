@@ -15,37 +15,20 @@
 
 #include "plist.h"
 #include "server.h"
+#include "varlen.h"
 
-static size_t lenCodeSize(size_t len) {
-    return len < 255 ? 1 : 5;
+/* lengths of the key and of an embedded value: the project's one codec (ds/varlen.h) */
+static inline unsigned char *lenEncode(unsigned char *p, size_t len) {
+    return p + varlenPut(p, len);
 }
 
-static unsigned char *lenEncode(unsigned char *p, size_t len) {
-    if (len < 255) {
-        *p++ = (unsigned char)len;
-    } else {
-        uint32_t l32 = (uint32_t)len;
-        *p++ = 255;
-        memcpy(p, &l32, 4);
-        p += 4;
-    }
-    return p;
-}
-
-static const unsigned char *lenDecode(const unsigned char *p, size_t *len) {
-    if (*p < 255) {
-        *len = *p;
-        return p + 1;
-    }
-    uint32_t l32;
-    memcpy(&l32, p + 1, 4);
-    *len = l32;
-    return p + 5;
+static inline const unsigned char *lenDecode(const unsigned char *p, size_t *len) {
+    return p + varlenGet(p, len);
 }
 
 static vlObj *objAlloc(const void *key, size_t klen, size_t valbytes, int type, int enc,
                        unsigned char **valp) {
-    vlObj *o = vlMalloc(sizeof(vlObj) + lenCodeSize(klen) + klen + valbytes);
+    vlObj *o = vlMalloc(sizeof(vlObj) + varlenSize(klen) + klen + valbytes);
     o->link.next = NULL;
     o->lru = 0;
     o->type = (uint8_t)type;
@@ -70,7 +53,7 @@ vlObj *objNewString(const void *key, size_t klen, const void *val, size_t vlen) 
     /* Integers that round-trip exactly are stored as 8 bytes (and INCR needs no parse). */
     if (vlen <= 20 && utilStrToLL(val, vlen, &ll)) return objNewStringLL(key, klen, ll);
     if (vlen <= OBJ_EMBSTR_MAX) {
-        vlObj *o = objAlloc(key, klen, lenCodeSize(vlen) + vlen, OBJ_STRING, OBJ_ENC_EMBSTR, &vp);
+        vlObj *o = objAlloc(key, klen, varlenSize(vlen) + vlen, OBJ_STRING, OBJ_ENC_EMBSTR, &vp);
         vp = lenEncode(vp, vlen);
         memcpy(vp, val, vlen);
         return o;

@@ -23,43 +23,24 @@
 
 #include "pack.h"
 #include "server.h"
+#include "varlen.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Dict entries                                                                               */
 /* ------------------------------------------------------------------------------------------ */
 
-/* data: field length code, value length code, field bytes, value bytes. A length code is one
- * byte below 255, else 255 and 4 bytes. */
+/* data: field length, value length (ds/varlen.h), field bytes, value bytes. */
 typedef struct hashEntry {
     dictLink link;
     unsigned char data[];
 } hashEntry;
 
-static inline size_t lenCodeSize(size_t len) {
-    return len < 255 ? 1 : 5;
-}
-
 static inline unsigned char *lenPut(unsigned char *p, size_t len) {
-    if (len < 255) {
-        *p++ = (unsigned char)len;
-    } else {
-        uint32_t l32 = (uint32_t)len;
-        *p++ = 255;
-        memcpy(p, &l32, 4);
-        p += 4;
-    }
-    return p;
+    return p + varlenPut(p, len);
 }
 
 static inline const unsigned char *lenGet(const unsigned char *p, size_t *len) {
-    if (*p < 255) {
-        *len = *p;
-        return p + 1;
-    }
-    uint32_t l32;
-    memcpy(&l32, p + 1, 4);
-    *len = l32;
-    return p + 5;
+    return p + varlenGet(p, len);
 }
 
 static void hentParts(const hashEntry *e, const unsigned char **f, size_t *flen,
@@ -78,8 +59,7 @@ static size_t hentUsed(const hashEntry *e) {
 }
 
 static hashEntry *hentNew(const void *f, size_t flen, const void *v, size_t vlen) {
-    hashEntry *e =
-        vlMalloc(sizeof(hashEntry) + lenCodeSize(flen) + lenCodeSize(vlen) + flen + vlen);
+    hashEntry *e = vlMalloc(sizeof(hashEntry) + varlenSize(flen) + varlenSize(vlen) + flen + vlen);
     e->link.next = NULL;
     unsigned char *p = lenPut(e->data, flen);
     p = lenPut(p, vlen);
@@ -109,18 +89,18 @@ static void hentSetValue(dict *d, hashEntry *e, const void *v, size_t vlen) {
     const unsigned char *f, *ov;
     size_t flen, ovlen;
     hentParts(e, &f, &flen, &ov, &ovlen);
-    size_t hdr = lenCodeSize(flen) + lenCodeSize(vlen);
+    size_t hdr = varlenSize(flen) + varlenSize(vlen);
     size_t need = sizeof(hashEntry) + hdr + flen + vlen;
     hashEntry *n;
-    if (lenCodeSize(vlen) == lenCodeSize(ovlen)) {
+    if (varlenSize(vlen) == varlenSize(ovlen)) {
         size_t voff = sizeof(hashEntry) + hdr + flen;
         if (vlen <= ovlen) {
-            lenPut(e->data + lenCodeSize(flen), vlen);
+            lenPut(e->data + varlenSize(flen), vlen);
             if (vlen) memcpy((unsigned char *)e + voff, v, vlen);
             n = vlRealloc(e, need);
         } else {
             n = vlRealloc(e, need);
-            lenPut(n->data + lenCodeSize(flen), vlen);
+            lenPut(n->data + varlenSize(flen), vlen);
             memcpy((unsigned char *)n + voff, v, vlen);
         }
     } else {

@@ -24,12 +24,13 @@
 
 #include "pack.h"
 #include "server.h"
+#include "varlen.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Dict members                                                                               */
 /* ------------------------------------------------------------------------------------------ */
 
-/* data: a length code (one byte below 255, else 255 and 4 bytes), then the member's bytes. */
+/* data: the member's length (ds/varlen.h), then its bytes. */
 typedef struct setMember {
     dictLink link;
     unsigned char data[];
@@ -37,27 +38,13 @@ typedef struct setMember {
 
 static inline const unsigned char *memberParts(const dictLink *l, size_t *len) {
     const setMember *m = (const setMember *)l;
-    if (m->data[0] < 255) {
-        *len = m->data[0];
-        return m->data + 1;
-    }
-    uint32_t l32;
-    memcpy(&l32, m->data + 1, 4);
-    *len = l32;
-    return m->data + 5;
+    return m->data + varlenGet(m->data, len);
 }
 
 static setMember *memberNew(const void *p, size_t len) {
-    size_t code = len < 255 ? 1 : 5;
-    setMember *m = vlMalloc(sizeof(setMember) + code + len);
+    setMember *m = vlMalloc(sizeof(setMember) + varlenSize(len) + len);
     m->link.next = NULL;
-    if (len < 255) {
-        m->data[0] = (unsigned char)len;
-    } else {
-        uint32_t l32 = (uint32_t)len;
-        m->data[0] = 255;
-        memcpy(m->data + 1, &l32, 4);
-    }
+    size_t code = varlenPut(m->data, len);
     if (len) memcpy(m->data + code, p, len);
     return m;
 }

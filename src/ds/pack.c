@@ -24,6 +24,7 @@
 
 #include "alloc.h"
 #include "util.h"
+#include "varlen.h"
 
 #define PACK_HDR 8 /* uint32 bytes, uint32 count */
 
@@ -40,38 +41,6 @@ static inline void wr32(unsigned char *p, uint32_t v) {
 /* ------------------------------------------------------------------------------------------ */
 /* pack                                                                                       */
 /* ------------------------------------------------------------------------------------------ */
-
-static inline size_t varSize(size_t v) {
-    size_t n = 1;
-    while (v >= 0x80) {
-        v >>= 7;
-        n++;
-    }
-    return n;
-}
-
-static inline size_t varPut(unsigned char *d, size_t v) {
-    size_t n = 0;
-    while (v >= 0x80) {
-        d[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    d[n++] = (unsigned char)v;
-    return n;
-}
-
-static inline size_t varGet(const unsigned char *s, size_t *v) {
-    size_t r = 0, n = 0;
-    unsigned shift = 0;
-    for (;;) {
-        unsigned char b = s[n++];
-        r |= (size_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) break;
-        shift += 7;
-    }
-    *v = r;
-    return n;
-}
 
 static inline void setBytes(unsigned char *p, size_t b) {
     wr32(p, (uint32_t)b);
@@ -117,7 +86,7 @@ size_t packFirst(const unsigned char *p) {
 
 size_t packNext(const unsigned char *p, size_t off, const unsigned char **s, size_t *len) {
     size_t l;
-    size_t n = varGet(p + off, &l);
+    size_t n = varlenGet(p + off, &l);
     *s = p + off + n;
     *len = l;
     return off + n + l;
@@ -125,7 +94,7 @@ size_t packNext(const unsigned char *p, size_t off, const unsigned char **s, siz
 
 static inline size_t skipEntry(const unsigned char *p, size_t off) {
     size_t l;
-    size_t n = varGet(p + off, &l);
+    size_t n = varlenGet(p + off, &l);
     return off + n + l;
 }
 
@@ -143,7 +112,7 @@ size_t packFind(const unsigned char *p, const void *s, size_t len, size_t stride
     if (stride == 0) stride = 1;
     while (off < end) {
         size_t l;
-        size_t n = varGet(p + off, &l);
+        size_t n = varlenGet(p + off, &l);
         if (l == len && (len == 0 || memcmp(p + off + n, s, len) == 0)) return off;
         off += n + l;
         for (size_t k = 1; k < stride && off < end; k++) off = skipEntry(p, off);
@@ -153,9 +122,9 @@ size_t packFind(const unsigned char *p, const void *s, size_t len, size_t stride
 
 unsigned char *packAppend(unsigned char *p, const void *s, size_t len) {
     size_t bytes = packBytes(p);
-    size_t need = varSize(len) + len;
+    size_t need = varlenSize(len) + len;
     p = vlRealloc(p, bytes + need);
-    size_t n = varPut(p + bytes, len);
+    size_t n = varlenPut(p + bytes, len);
     if (len) memcpy(p + bytes + n, s, len);
     setBytes(p, bytes + need);
     setCount(p, packCount(p) + 1);
@@ -166,7 +135,7 @@ unsigned char *packAppend(unsigned char *p, const void *s, size_t len) {
 unsigned char *packReplace(unsigned char *p, size_t off, const void *s, size_t len) {
     size_t bytes = packBytes(p);
     size_t oldend = skipEntry(p, off);
-    size_t oldsz = oldend - off, newsz = varSize(len) + len;
+    size_t oldsz = oldend - off, newsz = varlenSize(len) + len;
     size_t tail = bytes - oldend;
     if (newsz > oldsz) {
         p = vlRealloc(p, bytes + newsz - oldsz);
@@ -176,7 +145,7 @@ unsigned char *packReplace(unsigned char *p, size_t off, const void *s, size_t l
         memmove(p + off + newsz, p + oldend, tail);
         p = vlRealloc(p, bytes - (oldsz - newsz));
     }
-    size_t n = varPut(p + off, len);
+    size_t n = varlenPut(p + off, len);
     if (len) memcpy(p + off + n, s, len);
     setBytes(p, bytes - oldsz + newsz);
     return p;

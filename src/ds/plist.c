@@ -28,9 +28,10 @@
  *       0xc0-0xdf  string of 64..8191 bytes, 13-bit length: low 5 bits, then 1 byte
  *       0xe0       string, 32-bit little-endian length follows
  *       0xf0-0xf4  integer in 1, 2, 3, 4 or 8 little-endian two's-complement bytes
- *   back-length: the body size as a reverse varint of 1-5 bytes. The last byte holds the low
- *   7 bits, with 0x80 set when another byte (the next 7 bits) precedes it. Walking forward
- *   reads the tag; walking backward reads the back-length from the entry's end.
+ *   back-length: the body size in ds/varlen.h's code, written backward (1-5 bytes): the
+ *   last byte holds the low 7 bits, with 0x80 set when another byte (the next 7 bits)
+ *   precedes it. Walking forward reads the tag; walking backward reads the back-length
+ *   from the entry's end.
  *
  * A 100-byte string costs 103 bytes; "123" costs 2. A string becomes an integer only when
  * utilStrToLL accepts it (strict: no '+', no leading zeros, no "-0"), so its string form
@@ -56,6 +57,7 @@
 
 #include "alloc.h"
 #include "util.h"
+#include "varlen.h"
 
 typedef struct plChunk {
     struct plChunk *prev, *next;
@@ -132,11 +134,7 @@ static long long signExtend(uint64_t u, int n) {
 }
 
 static size_t blSize(size_t body) {
-    return body < (1u << 7)    ? 1
-           : body < (1u << 14) ? 2
-           : body < (1u << 21) ? 3
-           : body < (1u << 28) ? 4
-                               : 5;
+    return varlenSize(body);
 }
 
 static int intBytes(long long v) {
@@ -170,13 +168,8 @@ static inline size_t entrySize(const unsigned char *p) {
 
 /* Size of the entry that ends just before `end`, read from its back-length. */
 static inline size_t prevEntrySize(const unsigned char *end) {
-    size_t v = 0, n = 0;
-    unsigned char b;
-    do {
-        b = *--end;
-        v |= (size_t)(b & 0x7f) << (7 * n);
-        n++;
-    } while ((b & 0x80) && n < 5);
+    size_t v;
+    size_t n = varlenGetRev(end, &v);
     return v + n;
 }
 
@@ -259,11 +252,7 @@ static void encWrite(unsigned char *p, const plEnc *e) {
         }
         if (e->len) memcpy(p + h, e->s, e->len);
     }
-    size_t nb = e->size - e->body;
-    unsigned char *end = p + e->size;
-    for (size_t i = 0; i < nb; i++)
-        end[-1 - (ptrdiff_t)i] =
-            (unsigned char)(((e->body >> (7 * i)) & 0x7f) | (i + 1 < nb ? 0x80 : 0));
+    varlenPutRev(p + e->size, e->body, e->size - e->body);
 }
 
 /* ------------------------------------------------------------------------------------------ */

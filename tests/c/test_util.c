@@ -2,6 +2,7 @@
  * memory sizes, glob matching (including pathological patterns), clocks, randomness, siphash. */
 #include "ctest.h"
 #include "util.h"
+#include "varlen.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -360,7 +361,32 @@ static void testFiles(void) {
     CHECK(utilWriteFileAtomic("/nonexistent-dir/x.conf", "x", 1) == -1 && errno == ENOENT);
 }
 
+/* ds/varlen.h: the one length codec, forward and backward, at every size boundary. */
+static void testVarlen(void) {
+    const size_t vals[] = {0,         1,       127,       128,       16383,       16384,
+                           2097151,   2097152, 268435455, 268435456, 4294967295u, 4294967296ull,
+                           (size_t)-1};
+    for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+        unsigned char buf[VARLEN_MAX + 2] = {0};
+        size_t v = vals[i], got = 0, n = varlenPut(buf, v);
+        CHECK_EQ(n, varlenSize(v));
+        CHECK(n <= VARLEN_MAX);
+        CHECK_EQ(varlenGet(buf, &got), n);
+        CHECK(got == v);
+        unsigned char rev[VARLEN_MAX + 2] = {0};
+        varlenPutRev(rev + n, v, n);
+        got = 0;
+        CHECK_EQ(varlenGetRev(rev + n, &got), n);
+        CHECK(got == v);
+    }
+    unsigned char one[1] = {127};
+    size_t got;
+    CHECK_EQ(varlenGet(one, &got), 1);
+    CHECK_EQ(got, 127);
+}
+
 int main(void) {
+    RUN(testVarlen);
     RUN(testStrToLL);
     RUN(testLLToStr);
     RUN(testStrToLD);
