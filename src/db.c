@@ -150,8 +150,7 @@ void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
     nu->lru = s->lruclock;
     nu->link.next = old->link.next; /* dictReplace keeps the chain through the new block */
     dictReplace(db->keys, &old->link, &nu->link);
-    int shared = old->enc != OBJ_ENC_EMBSTR && old->enc != OBJ_ENC_INT &&
-                 nu->enc != OBJ_ENC_EMBSTR && nu->enc != OBJ_ENC_INT && objPtr(old) == objPtr(nu);
+    int shared = !objIsInline(old) && !objIsInline(nu) && objPtr(old) == objPtr(nu);
     if (shared)
         objFreeShell(old);
     else

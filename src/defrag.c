@@ -30,7 +30,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plist.h"
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000
@@ -155,43 +154,14 @@ static void recordBigKey(vlDefrag *d, int dbid, vlObj *o) {
 /* Valkey's rule: a value with more than active-defrag-max-scan-fields list chunks or
  * hash/set entries is not walked inside the keys stage but resumed inside itself later. */
 static int valueIsBig(const vlObj *o, long long max_fields) {
-    size_t n;
-    switch (o->type) {
-    case OBJ_LIST: n = plistChunkCount(objPtr(o)); break;
-    case OBJ_HASH:
-    case OBJ_SET: n = o->enc == OBJ_ENC_HT ? dictSize(objPtr(o)) : 0; break;
-    default: return 0;
-    }
-    return (long long)n > max_fields;
+    return (long long)objOps(o)->walkSize(o) > max_fields;
 }
 
 /* Walks a whole value (small ones, or big ones with no deadline). */
 static void defragValueAll(vlObj *o, vlDefrag *d) {
     unsigned long cursor = 0;
-    switch (o->type) {
-    case OBJ_STRING:
-        if (o->enc == OBJ_ENC_RAW) {
-            void *n = defragMove(objPtr(o), d);
-            if (n) objSetPtr(o, n);
-        }
-        break;
-    case OBJ_LIST: {
-        plist *pl = plistMoveSelf(objPtr(o), defragMove, d);
-        objSetPtr(o, pl);
-        plistDefragReset(pl);
-        while (plistDefragStep(pl, 1024, defragMove, d)) {
-        }
-        break;
-    }
-    case OBJ_HASH:
-        while (hashDefragStep(o, &cursor, 1024, defragMove, d)) {
-        }
-        break;
-    case OBJ_SET:
-        while (setDefragStep(o, &cursor, 1024, defragMove, d)) {
-        }
-        break;
-    default: break;
+    const vlTypeOps *ops = objOps(o);
+    while (ops->defragStep(o, &cursor, 1024, defragMove, d)) {
     }
 }
 
@@ -209,8 +179,7 @@ static dictLink *moveKeyEntry(dictLink *e, void *ctx) {
     vlObj *n = defragMove(o, d);
     if (n) o = n;
     if (!kc->sync && valueIsBig(o, d->s->cfg.active_defrag_max_scan_fields)) {
-        /* the struct at the top moves now; the rest is resumed by name later */
-        if (o->type == OBJ_LIST) objSetPtr(o, plistMoveSelf(objPtr(o), defragMove, d));
+        /* resumed by name later, from the top (cursor 0 moves the value's own struct) */
         recordBigKey(d, kc->dbid, o);
         d->bigkeys_queued++;
     } else {
@@ -219,7 +188,7 @@ static dictLink *moveKeyEntry(dictLink *e, void *ctx) {
          * so the rest of it is walked (resumably) in this pass rather than the next. */
         d->declined = 0;
         defragValueAll(o, d);
-        if (d->declined && o->type != OBJ_STRING) {
+        if (d->declined) {
             recordBigKey(d, kc->dbid, o);
             d->resumed_queued++;
         }
@@ -288,21 +257,12 @@ static int stageBigKeys(vlServer *s, vlDefrag *d) {
             if (!d->big_started) {
                 d->big_started = 1;
                 d->big_cursor = 0;
-                if (o->type == OBJ_LIST) plistDefragReset(objPtr(o));
             }
+            /* the key may hold another value by now: its own walk, from the same cursor,
+             * which is harmless (a scan cursor, or a list's "already started") */
+            const vlTypeOps *ops = objOps(o);
             do {
-                switch (o->type) {
-                case OBJ_LIST:
-                    more = plistDefragStep(objPtr(o), DEFRAG_BIG_STEP, defragMove, d);
-                    break;
-                case OBJ_HASH:
-                    more = hashDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d);
-                    break;
-                case OBJ_SET:
-                    more = setDefragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d);
-                    break;
-                default: more = 0; break; /* retyped to a string meanwhile: nothing big left */
-                }
+                more = ops->defragStep(o, &d->big_cursor, DEFRAG_BIG_STEP, defragMove, d);
             } while (more && !timeUp(d->deadline));
         }
         if (more) return 0;
@@ -667,16 +627,10 @@ static void defragBlocksCommand(vlClient *c) {
         addReplyError(c, "ERR no such key");
         return;
     }
-    const void *blocks[4];
+    const void *blocks[3];
     int n = 0;
     blocks[n++] = o;
-    if (o->type == OBJ_STRING && o->enc == OBJ_ENC_RAW) blocks[n++] = objPtr(o);
-    if (o->type != OBJ_STRING) blocks[n++] = objPtr(o);
-    if (o->type == OBJ_LIST && plistHeadBlock(objPtr(o))) blocks[n++] = plistHeadBlock(objPtr(o));
-    if ((o->type == OBJ_HASH || o->type == OBJ_SET) && o->enc == OBJ_ENC_HT) {
-        dictLink *e = dictRandom(objPtr(o)); /* an entry: field+value or member, one block */
-        if (e) blocks[n++] = e;
-    }
+    n += objOps(o)->blocks(o, blocks + 1);
     addReplyArrayLen(c, n);
     for (int i = 0; i < n; i++) {
         size_t size, nregs, slab;

@@ -10,12 +10,10 @@
  * thread, and an embedded server must not start threads in its host). */
 #include <string.h>
 
-#include "plist.h"
 #include "server.h"
 
 #define LAZYFREE_THRESHOLD 64 /* below this effort a value is freed at once */
 #define LAZYFREE_SLICE_US 1000
-#define LAZYFREE_LIST_STEP 4096 /* elements per list step */
 
 typedef struct lfItem {
     struct lfItem *next;
@@ -148,23 +146,11 @@ static int stepDict(vlServer *s, dict **dp, unsigned long *cursor, int is_keys, 
     return 1;
 }
 
-/* Frees part of a value. Returns 1 when the object is gone. */
+/* Frees part of a value (its type's freeStep). Returns 1 when the object is gone. */
 static int stepObj(vlServer *s, lfItem *it, uint64_t deadline) {
     vlObj *o = it->obj;
-    if (o->type == OBJ_LIST) {
-        plist *pl = objPtr(o);
-        while (plistLen(pl) > 0 && utilMonoUs() < deadline)
-            plistDelRange(pl, 0, LAZYFREE_LIST_STEP);
-        if (plistLen(pl) > 0) return 0;
-    } else if ((o->type == OBJ_HASH || o->type == OBJ_SET) && o->enc == OBJ_ENC_HT) {
-        dict *d = objPtr(o);
-        scanFree sf = {s, d, 0, 0};
-        while (dictSize(d) > 0 && utilMonoUs() < deadline) {
-            for (int i = 0; i < 64 && dictSize(d) > 0; i++)
-                it->cursor = dictScan(d, it->cursor, scanFreeCb, &sf);
-        }
-        if (dictSize(d) > 0) return 0;
-    }
+    const vlTypeOps *ops = objOps(o);
+    if (ops->freeStep && !ops->freeStep(o, &it->cursor, deadline)) return 0;
     objFree(o);
     it->obj = NULL;
     s->lazyfree->pending--;

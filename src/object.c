@@ -132,21 +132,27 @@ size_t objStrLen(const vlObj *o) {
     return len;
 }
 
-static void objFreeValue(vlObj *o) {
-    switch (o->type) {
-    case OBJ_STRING:
-        if (o->enc == OBJ_ENC_RAW) vstrFree(objPtr(o));
-        break;
-    case OBJ_LIST: listValueFree(objPtr(o)); break;
-    case OBJ_HASH: hashValueFree(o->enc, objPtr(o)); break;
-    case OBJ_SET: setValueFree(o->enc, objPtr(o)); break;
-    default: break;
-    }
+/* ------------------------------------------------------------------- the type table */
+
+/* One row per type, from its t_*.c; a type without a row (zset until it lands) has no values. */
+static const vlTypeOps *const typeTable[OBJ_TYPE_COUNT] = {
+    [OBJ_STRING] = &stringType,
+    [OBJ_LIST] = &listType,
+    [OBJ_SET] = &setType,
+    [OBJ_HASH] = &hashType,
+};
+
+const vlTypeOps *objOps(const vlObj *o) {
+    return typeTable[o->type];
+}
+
+int objIsInline(const vlObj *o) {
+    return o->enc == OBJ_ENC_EMBSTR || o->enc == OBJ_ENC_INT;
 }
 
 void objFree(vlObj *o) {
     if (!o) return;
-    objFreeValue(o);
+    objOps(o)->freeValue(o);
     vlFree(o);
 }
 
@@ -155,23 +161,16 @@ void objFreeShell(vlObj *o) {
 }
 
 void *objDupValue(const vlObj *o) {
-    switch (o->type) {
-    case OBJ_STRING: return vstrDup(objPtr(o));
-    case OBJ_LIST: return listValueDup(objPtr(o));
-    case OBJ_HASH: return hashValueDup(o->enc, objPtr(o));
-    case OBJ_SET: return setValueDup(o->enc, objPtr(o));
-    default: return NULL;
-    }
+    return objIsInline(o) ? NULL : objOps(o)->dupValue(o);
 }
 
 vlObj *objRekey(vlObj *o, const void *key, size_t klen, int dup) {
     vlObj *n;
-    if (o->type == OBJ_STRING && o->enc != OBJ_ENC_RAW) {
+    if (objIsInline(o)) { /* the value is bytes in the object: copy them */
         char buf[24];
         size_t vlen;
         const char *v = objStrVal(o, buf, &vlen);
         n = objNewString(key, klen, v, vlen);
-        if (!dup && o->enc == OBJ_ENC_RAW) vstrFree(objPtr(o));
     } else {
         n = objNewPtr(key, klen, o->type, o->enc, dup ? objDupValue(o) : objPtr(o));
     }
@@ -179,51 +178,27 @@ vlObj *objRekey(vlObj *o, const void *key, size_t klen, int dup) {
     return n;
 }
 
+/* Names of every type, also those without values yet (TYPE filters, SCAN ... TYPE zset). */
+static const char *const typeNames[OBJ_TYPE_COUNT] = {
+    [OBJ_STRING] = "string", [OBJ_LIST] = "list", [OBJ_SET] = "set",
+    [OBJ_ZSET] = "zset",     [OBJ_HASH] = "hash",
+};
+
 const char *objTypeName(int type) {
-    switch (type) {
-    case OBJ_STRING: return "string";
-    case OBJ_LIST: return "list";
-    case OBJ_SET: return "set";
-    case OBJ_ZSET: return "zset";
-    case OBJ_HASH: return "hash";
-    default: return "unknown";
-    }
+    return type >= 0 && type < OBJ_TYPE_COUNT && typeNames[type] ? typeNames[type] : "unknown";
 }
 
 const char *objEncName(const vlObj *o) {
-    switch (o->enc) {
-    case OBJ_ENC_RAW: return "raw";
-    case OBJ_ENC_INT: return "int";
-    case OBJ_ENC_HT: return "hashtable";
-    case OBJ_ENC_INTSET: return "intset";
-    case OBJ_ENC_EMBSTR: return "embstr";
-    case OBJ_ENC_QUICKLIST: return o->type == OBJ_LIST ? listEncodingName(objPtr(o)) : "quicklist";
-    case OBJ_ENC_LISTPACK: return "listpack";
-    default: return "unknown";
-    }
+    return objOps(o)->encName(o);
 }
 
 size_t objMemUsage(const vlObj *o, size_t samples) {
-    size_t sum = vlAllocSize(o);
-    switch (o->type) {
-    case OBJ_STRING:
-        if (o->enc == OBJ_ENC_RAW) sum += vlAllocSize(objPtr(o));
-        break;
-    case OBJ_LIST: sum += listValueMem(objPtr(o)); break;
-    case OBJ_HASH: sum += hashValueMem(o->enc, objPtr(o), samples); break;
-    case OBJ_SET: sum += setValueMem(o->enc, objPtr(o), samples); break;
-    default: break;
-    }
-    return sum;
+    return vlAllocSize(o) + objOps(o)->memUsage(o, samples);
 }
 
 size_t objFreeEffort(const vlObj *o) {
-    switch (o->type) {
-    case OBJ_LIST: return plistChunkCount(objPtr(o));
-    case OBJ_HASH:
-    case OBJ_SET: return o->enc == OBJ_ENC_HT ? dictSize(objPtr(o)) : 1;
-    default: return 1;
-    }
+    size_t n = objOps(o)->walkSize(o);
+    return n ? n : 1;
 }
 
 /* Digests: 20 bytes from three seeded siphashes. Not cryptographic; DEBUG DIGEST only has to
@@ -255,98 +230,5 @@ void digestMix(unsigned char d[20], const void *p, size_t len) {
 
 void objDigest(const vlObj *o, unsigned char d[20]) {
     memset(d, 0, 20);
-    switch (o->type) {
-    case OBJ_STRING: {
-        char buf[24];
-        size_t len;
-        const char *v = objStrVal(o, buf, &len);
-        digestMix(d, v, len);
-        break;
-    }
-    case OBJ_LIST: listValueDigest(objPtr(o), d); break;
-    case OBJ_HASH: hashValueDigest(o->enc, objPtr(o), d); break;
-    case OBJ_SET: setValueDigest(o->enc, objPtr(o), d); break;
-    default: break;
-    }
-}
-
-/* ------------------------------------------------------- dict-or-compact values */
-
-/* Exact for a compact value and for dicts up to this many entries; bigger dicts are sampled. */
-#define OBJ_DICT_MEM_EXACT_MAX 4096
-
-/* The memory estimate hashes and sets share: a compact value is one block; a dict is its
- * struct, its tables and its entries (one block each), summed or, past the exact limit,
- * extrapolated from up to min(samples, 64) random entries. */
-size_t objDictValueMem(int enc, const void *ptr, size_t samples) {
-    if (enc != OBJ_ENC_HT) return vlAllocSize(ptr);
-    dict *d = (dict *)ptr;
-    /* Bucket arrays are powers of two times 8 bytes: allocator size classes, so exact. */
-    size_t sum = vlAllocSize(d) + dictMemUsage(d) - sizeof(dict);
-    size_t n = dictSize(d);
-    if (n == 0) return sum;
-    if (samples == 0 || n <= OBJ_DICT_MEM_EXACT_MAX || samples >= n) {
-        dictIter it;
-        dictIterInit(&it, d);
-        dictLink *e;
-        while ((e = dictIterNext(&it)) != NULL) sum += vlAllocSize(e);
-        dictIterRelease(&it);
-        return sum;
-    }
-    dictLink *buf[64];
-    size_t want = samples < 64 ? samples : 64, got = 0, bytes = 0;
-    while (got < want) {
-        size_t k = dictSample(d, buf, want - got);
-        if (k == 0) break;
-        for (size_t i = 0; i < k; i++) bytes += vlAllocSize(buf[i]);
-        got += k;
-    }
-    if (got) sum += (size_t)((double)bytes / (double)got * (double)n);
-    return sum;
-}
-
-/* ------------------------------------------------------------------- defrag */
-
-typedef struct defragCtx {
-    void *(*move)(void *p, void *ctx);
-    void *ctx;
-} defragCtx;
-
-static dictLink *defragEntry(dictLink *e, void *ctx) {
-    defragCtx *dc = ctx;
-    return dc->move(e, dc->ctx);
-}
-
-static void *defragTable(void *t, void *ctx) {
-    defragCtx *dc = ctx;
-    return dc->move(t, dc->ctx);
-}
-
-/* The walk hashes and sets share: a compact value is one block; a dict moves its struct at
- * cursor 0 (it holds no pointer to itself, so a byte copy is a valid dict), then its tables
- * and entries through dictDefragStep, max_steps buckets per call. */
-int objDefragDictValueStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
-                           void *ctx) {
-    if (o->enc != OBJ_ENC_HT) {
-        void *n = move(objPtr(o), ctx);
-        if (n) objSetPtr(o, n);
-        *cursor = 0;
-        return 0;
-    }
-    dict *d = objPtr(o);
-    if (*cursor == 0) {
-        dict *nd = move(d, ctx);
-        if (nd) {
-            d = nd;
-            objSetPtr(o, d);
-        }
-    }
-    defragCtx dc = {move, ctx};
-    unsigned long cur = *cursor;
-    size_t steps = max_steps ? max_steps : 1;
-    do {
-        cur = dictDefragStep(d, cur, defragEntry, cur == 0 ? defragTable : NULL, &dc);
-    } while (cur != 0 && --steps > 0);
-    *cursor = cur;
-    return cur != 0;
+    objOps(o)->digest(o, d);
 }

@@ -41,94 +41,7 @@ struct vlLatency;
 struct vlReply; /* public reply type of valkey-lite.h */
 typedef struct vlListener vlListener;
 
-/* ---------------------------------------------------------------- objects */
-
-#define OBJ_STRING 0
-#define OBJ_LIST 1
-#define OBJ_SET 2
-#define OBJ_ZSET 3
-#define OBJ_HASH 4
-
-#define OBJ_ENC_RAW 0       /* string in its own vstr */
-#define OBJ_ENC_INT 1       /* string that is a long long, stored inline */
-#define OBJ_ENC_HT 2        /* hash/set: dict */
-#define OBJ_ENC_INTSET 6    /* set of integers */
-#define OBJ_ENC_EMBSTR 8    /* string stored inside the object */
-#define OBJ_ENC_QUICKLIST 9 /* list (plist, several chunks) */
-#define OBJ_ENC_LISTPACK 11 /* compact hash/set; a one-chunk plist list reports this too */
-
-#define OBJ_F_EXPIRE 1 /* the key has an entry in db->expires */
-
-/* A key and its value in one block (Valkey 8's layout): the db dict's entries are these
- * objects, so a key costs one block plus a bucket slot. Layout after the header:
- * keylen (1 byte, or 0xff + 4 bytes), key bytes, then the value: EMBSTR: vallen (same
- * coding) + bytes; INT: 8 bytes; everything else: an 8-byte pointer to the value's own
- * structure (vstr, plist, dict, ...). Fields past the header are unaligned: use the
- * accessors. */
-typedef struct vlObj {
-    dictLink link;
-    uint32_t lru; /* LRU clock in seconds (low 24 bits) */
-    uint8_t type;
-    uint8_t enc;
-    uint8_t flags;
-    uint8_t spare;
-    unsigned char data[];
-} vlObj;
-
-#define OBJ_EMBSTR_MAX 64 /* longer strings get their own vstr */
-
-vlObj *objNewString(const void *key, size_t klen, const void *val, size_t vlen);
-vlObj *objNewStringLL(const void *key, size_t klen, long long v);
-vlObj *objNewPtr(const void *key, size_t klen, int type, int enc, void *ptr);
-/* A copy of o under another key name (RENAME/COPY/MOVE). The value is shared or copied as
- * dup says: dup=0 moves ownership of the value pointer (o must then be freed with
- * objFreeShell), dup=1 deep-copies. */
-vlObj *objRekey(vlObj *o, const void *key, size_t klen, int dup);
-void objFree(vlObj *o);      /* frees the object and its value */
-void objFreeShell(vlObj *o); /* frees the object but not a pointed-to value */
-const char *objKey(const vlObj *o, size_t *len);
-/* String value as bytes: for INT, formatted into buf (>= 21 bytes). */
-const char *objStrVal(const vlObj *o, char *buf, size_t *len);
-int objGetLL(const vlObj *o, long long *out); /* 1 if the string is an integer */
-void objSetLL(vlObj *o, long long v);         /* o must be OBJ_ENC_INT: overwrite in place */
-void *objPtr(const vlObj *o);
-void objSetPtr(vlObj *o, void *ptr);
-size_t objStrLen(const vlObj *o);
-const char *objTypeName(int type);
-const char *objEncName(const vlObj *o);
-size_t objMemUsage(const vlObj *o, size_t samples); /* MEMORY USAGE */
-void *objDupValue(const vlObj *o);                  /* deep copy of the pointed-to value (COPY) */
-
-/* What each aggregate type module provides for its values (t_list.c, t_hash.c, t_set.c),
- * so that objects can be freed, copied, measured and digested without knowing the types. */
-void listValueFree(void *ptr);
-void *listValueDup(const void *ptr);
-size_t listValueMem(const void *ptr);
-void listValueDigest(const void *ptr, unsigned char digest[20]);
-void hashValueFree(int enc, void *ptr);
-void *hashValueDup(int enc, const void *ptr);
-size_t hashValueMem(int enc, const void *ptr, size_t samples);
-void hashValueDigest(int enc, const void *ptr, unsigned char digest[20]);
-void setValueFree(int enc, void *ptr);
-void *setValueDup(int enc, const void *ptr);
-size_t setValueMem(int enc, const void *ptr, size_t samples);
-void setValueDigest(int enc, const void *ptr, unsigned char digest[20]);
-/* object.c: the memory estimate of a dict-or-compact value, which hashes and sets share */
-size_t objDictValueMem(int enc, const void *ptr, size_t samples);
-/* t_agg.c: what HSCAN/SSCAN and HRANDFIELD/SRANDMEMBER share. ...OrReply have replied when
- * they return NULL or VL_ERR. A scan collects dict entries from *cursor (updated) until count
- * or its budget of count*10 buckets; *items is the caller's to vlFree. */
-vlObj *aggScanStartOrReply(vlClient *c, int type, unsigned long *cursor, long long *count,
-                           const protoArg **pat);
-size_t aggDictScan(dict *d, unsigned long *cursor, long long count, dictLink ***items);
-int aggRandomCountOrReply(vlClient *c, const protoArg *a, long long *out); /* not LLONG_MIN */
-int aggReplyStillWanted(vlClient *c, unsigned long i); /* 0: stop, the client is doomed */
-/* Digests (DEBUG DIGEST): order-sensitive mix and order-insensitive xor of 20-byte states. */
-void digestMix(unsigned char d[20], const void *p, size_t len);
-void digestXor(unsigned char d[20], const void *p, size_t len);
-void objDigest(const vlObj *o, unsigned char d[20]); /* value only */
-/* Large values are freed in slices (lazyfree.c): a rough count of the work to free one. */
-size_t objFreeEffort(const vlObj *o);
+#include "object.h"
 
 /* ---------------------------------------------------------------- keyspace */
 
@@ -726,8 +639,6 @@ void blockingBlockOnKeys(vlClient *c, const protoArg *keys, int nkeys, int64_t t
  * for a move pushes), replies, notifies, deletes an emptied key. A move onto a destination
  * of the wrong type replies WRONGTYPE and leaves the source alone (Redis 7). */
 void listServeBlocked(vlClient *c, vlObj *o, const void *key, size_t klen, const vlListBlockOp *op);
-/* t_list.c: OBJECT ENCODING of a list value: "listpack" for one chunk, "quicklist" for more */
-const char *listEncodingName(const void *ptr);
 /* t_list.c: DEBUG LISTPACK key / DEBUG QUICKLIST key (argv[2] is the key): chunk count, fill,
  * bytes, and a structure check, as one bulk string */
 void listDebugCommand(vlClient *c);
@@ -756,14 +667,6 @@ void defragCommand(vlClient *c); /* DEBUG DEFRAG ... */
 /* Defrag walks, one per structure that owns blocks (implemented by each module). move(p, ctx)
  * returns the block's new address (contents copied, old block freed) or NULL if it stays.
  * Each returns nonzero while its pass is unfinished; cursors are scan cursors (0 = start). */
-typedef void *vlMoveFn(void *p, void *ctx);
-/* At *cursor == 0 these also move the value's top-level block (the dict struct and its
- * tables, or the compact buffer) and store the new pointer in o (objSetPtr). */
-int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
-int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move, void *ctx);
-/* object.c: the dict-or-compact walk both of them are */
-int objDefragDictValueStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
-                           void *ctx);
 size_t pubsubDefragStep(vlServer *s, unsigned long *cursor, size_t budget, vlMoveFn *move,
                         void *ctx);
 int pubsubClientDefrag(vlClient *c, unsigned long *cursor, size_t budget, vlMoveFn *move,

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dictval.h"
 #include "pack.h"
 #include "server.h"
 #include "varlen.h"
@@ -248,20 +249,21 @@ static void hashIterRelease(hashIter *it) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Value hooks (server.h)                                                                     */
+/* The type's row                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-void hashValueFree(int enc, void *ptr) {
+static void hashFreeValue(vlObj *o) {
+    void *ptr = objPtr(o);
     if (!ptr) return;
-    if (enc == OBJ_ENC_HT)
+    if (o->enc == OBJ_ENC_HT)
         dictRelease(ptr);
     else
         packFree(ptr);
 }
 
-void *hashValueDup(int enc, const void *ptr) {
-    if (enc != OBJ_ENC_HT) return packDup(ptr);
-    dict *src = (dict *)ptr;
+static void *hashDupValue(const vlObj *o) {
+    if (o->enc != OBJ_ENC_HT) return packDup(objPtr(o));
+    dict *src = objPtr(o);
     dict *d = dictCreate(&hashDictType);
     dictIter it;
     dictIterInit(&it, src);
@@ -275,15 +277,11 @@ void *hashValueDup(int enc, const void *ptr) {
     return d;
 }
 
-size_t hashValueMem(int enc, const void *ptr, size_t samples) {
-    return objDictValueMem(enc, ptr, samples);
-}
-
-void hashValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
+static void hashDigest(const vlObj *o, unsigned char digest[20]) {
     hashIter it;
     const unsigned char *f, *v;
     size_t flen, vlen;
-    hashIterInit(&it, enc, ptr);
+    hashIterInit(&it, o->enc, objPtr(o));
     while (hashIterNext(&it, &f, &flen, &v, &vlen)) {
         /* Per field an ordered mix of field then value; across fields an xor, so the digest
          * does not depend on the encoding or the table's order. */
@@ -295,10 +293,23 @@ void hashValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
     hashIterRelease(&it);
 }
 
-int hashDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
-                   void *(*move)(void *p, void *ctx), void *ctx) {
-    return objDefragDictValueStep(o, cursor, max_steps, move, ctx);
+static const char *hashEncName(const vlObj *o) {
+    return o->enc == OBJ_ENC_HT ? "hashtable" : "listpack";
 }
+
+/* memory, walk size, sliced free, defrag and blocks: the dict-or-compact shape (dictval.c) */
+const vlTypeOps hashType = {
+    .name = "hash",
+    .freeValue = hashFreeValue,
+    .dupValue = hashDupValue,
+    .memUsage = dvMemUsage,
+    .digest = hashDigest,
+    .encName = hashEncName,
+    .walkSize = dvWalkSize,
+    .freeStep = dvFreeStep,
+    .defragStep = dvDefragStep,
+    .blocks = dvBlocks,
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* Command helpers                                                                            */
@@ -602,7 +613,7 @@ static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {
         for (unsigned long i = 0; i < count; i++) {
             hashRandom(o, &f, &flen, &v, &vlen);
             replyField(c, f, flen, v, vlen, withvalues);
-            if (!aggReplyStillWanted(c, i)) break; /* the client is being closed anyway */
+            if (!dvReplyStillWanted(c, i)) break; /* the client is being closed anyway */
         }
         return;
     }
@@ -644,7 +655,7 @@ static void hrandfieldWithCount(vlClient *c, long long l, int withvalues) {
 static void hrandfieldCommand(vlClient *c) {
     if (c->argc >= 3) {
         long long l;
-        if (aggRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
+        if (dvRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
         int withvalues = 0;
         if (c->argc > 4 || (c->argc == 4 && !argEq(&c->argv[3], "withvalues"))) {
             addReplyErrorSyntax(c);
@@ -680,7 +691,7 @@ static void hscanCommand(vlClient *c) {
     unsigned long cursor;
     long long count;
     const protoArg *pat;
-    vlObj *o = aggScanStartOrReply(c, OBJ_HASH, &cursor, &count, &pat);
+    vlObj *o = dvScanStartOrReply(c, OBJ_HASH, &cursor, &count, &pat);
     if (!o) return;
     const unsigned char *f, *v;
     size_t flen, vlen;
@@ -702,7 +713,7 @@ static void hscanCommand(vlClient *c) {
         return;
     }
     dictLink **items;
-    size_t got = aggDictScan(objPtr(o), &cursor, count, &items);
+    size_t got = dvScan(objPtr(o), &cursor, count, &items);
     addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
     long long n = 0;

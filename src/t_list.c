@@ -662,15 +662,15 @@ void listServeBlocked(vlClient *c, vlObj *o, const void *key, size_t klen,
     afterPop(c, o, key, klen, op->where);
 }
 
-/* ------------------------------------------------------------------- values */
+/* ------------------------------------------------------------------- the type's row */
 
-void listValueFree(void *ptr) {
-    plistRelease(ptr);
+static void listFreeValue(vlObj *o) {
+    plistRelease(objPtr(o));
 }
 
 /* The copy starts with the default fill: its next write gives it the configured one. */
-void *listValueDup(const void *ptr) {
-    plist *src = (plist *)ptr; /* iteration does not change the list */
+static void *listDupValue(const vlObj *o) {
+    plist *src = objPtr(o); /* iteration does not change the list */
     plist *dst = plistCreate(-2);
     plistIter *it = plistIterNew(src, 0, PLIST_HEAD);
     plistEntry e;
@@ -685,12 +685,13 @@ void *listValueDup(const void *ptr) {
     return dst;
 }
 
-size_t listValueMem(const void *ptr) {
-    return plistMemUsage(ptr);
+static size_t listMemUsage(const vlObj *o, size_t samples) {
+    VL_UNUSED(samples);
+    return plistMemUsage(objPtr(o));
 }
 
-void listValueDigest(const void *ptr, unsigned char digest[20]) {
-    plistIter *it = plistIterNew((plist *)ptr, 0, PLIST_HEAD);
+static void listDigest(const vlObj *o, unsigned char digest[20]) {
+    plistIter *it = plistIterNew(objPtr(o), 0, PLIST_HEAD);
     plistEntry e;
     char buf[24];
     while (plistIterNext(it, &e)) {
@@ -702,9 +703,57 @@ void listValueDigest(const void *ptr, unsigned char digest[20]) {
     plistIterRelease(it);
 }
 
-const char *listEncodingName(const void *ptr) {
-    return plistChunkCount(ptr) > 1 ? "quicklist" : "listpack";
+/* OBJECT ENCODING: "listpack" for one chunk, "quicklist" for more, as Redis names them. */
+static const char *listEncName(const vlObj *o) {
+    return plistChunkCount(objPtr(o)) > 1 ? "quicklist" : "listpack";
 }
+
+static size_t listWalkSize(const vlObj *o) {
+    return plistChunkCount(objPtr(o));
+}
+
+#define LIST_FREE_STEP 4096 /* elements deleted between clock reads */
+
+static int listFreeStep(vlObj *o, unsigned long *cursor, uint64_t deadline_us) {
+    VL_UNUSED(cursor);
+    plist *pl = objPtr(o);
+    while (plistLen(pl) > 0 && utilMonoUs() < deadline_us) plistDelRange(pl, 0, LIST_FREE_STEP);
+    return plistLen(pl) == 0;
+}
+
+/* The list keeps its own walk position (plistDefragReset/Step); the cursor only says whether
+ * the walk has started: 0 moves the list's struct and starts over, 1 goes on. */
+static int listDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
+                          void *ctx) {
+    if (*cursor == 0) {
+        objSetPtr(o, plistMoveSelf(objPtr(o), move, ctx));
+        plistDefragReset(objPtr(o));
+        *cursor = 1;
+    }
+    int more = plistDefragStep(objPtr(o), max_steps, move, ctx);
+    if (!more) *cursor = 0;
+    return more;
+}
+
+static int listBlocks(const vlObj *o, const void *out[2]) {
+    int n = 0;
+    out[n++] = objPtr(o);
+    if (plistHeadBlock(objPtr(o))) out[n++] = plistHeadBlock(objPtr(o));
+    return n;
+}
+
+const vlTypeOps listType = {
+    .name = "list",
+    .freeValue = listFreeValue,
+    .dupValue = listDupValue,
+    .memUsage = listMemUsage,
+    .digest = listDigest,
+    .encName = listEncName,
+    .walkSize = listWalkSize,
+    .freeStep = listFreeStep,
+    .defragStep = listDefragStep,
+    .blocks = listBlocks,
+};
 
 void listDebugCommand(vlClient *c) {
     if (c->argc != 3) {
@@ -729,14 +778,15 @@ void listDebugCommand(vlClient *c) {
     plistStats(pl, &chunks, &used, &alloc);
     size_t len = plistLen(pl);
     char buf[512];
-    int n = snprintf(buf, sizeof(buf),
-                     "encoding:%s chunks:%zu elements:%zu fill:%d avg_per_chunk:%.2f "
-                     "bytes_used:%zu bytes_alloc:%zu used_ratio:%.3f value_mem:%zu "
-                     "object_mem:%zu verify:%s",
-                     listEncodingName(pl), chunks, len, c->srv->cfg.list_max_listpack_size,
-                     chunks ? (double)len / (double)chunks : 0.0, used, alloc,
-                     alloc ? (double)used / (double)alloc : 0.0, listValueMem(pl), vlAllocSize(o),
-                     plistVerify(pl) ? "ok" : "FAILED");
+    int n =
+        snprintf(buf, sizeof(buf),
+                 "encoding:%s chunks:%zu elements:%zu fill:%d avg_per_chunk:%.2f "
+                 "bytes_used:%zu bytes_alloc:%zu used_ratio:%.3f value_mem:%zu "
+                 "object_mem:%zu verify:%s",
+                 plistChunkCount(pl) > 1 ? "quicklist" : "listpack", chunks, len,
+                 c->srv->cfg.list_max_listpack_size, chunks ? (double)len / (double)chunks : 0.0,
+                 used, alloc, alloc ? (double)used / (double)alloc : 0.0, plistMemUsage(pl),
+                 vlAllocSize(o), plistVerify(pl) ? "ok" : "FAILED");
     addReplyBulk(c, buf, (size_t)(n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1));
 }
 

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dictval.h"
 #include "pack.h"
 #include "server.h"
 #include "varlen.h"
@@ -315,17 +316,18 @@ static const char *svRandom(const setVal *v, char buf[24], size_t *len) {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Value hooks (server.h)                                                                     */
+/* The type's row                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-void setValueFree(int enc, void *ptr) {
-    setVal v = {enc, ptr};
+static void setFreeValue(vlObj *o) {
+    setVal v = svOf(o);
     svFree(&v);
 }
 
-void *setValueDup(int enc, const void *ptr) {
-    if (enc == OBJ_ENC_INTSET) return packIntDup(ptr);
-    if (enc == OBJ_ENC_LISTPACK) return packDup(ptr);
+static void *setDupValue(const vlObj *o) {
+    const void *ptr = objPtr(o);
+    if (o->enc == OBJ_ENC_INTSET) return packIntDup(ptr);
+    if (o->enc == OBJ_ENC_LISTPACK) return packDup(ptr);
     dict *d = dictCreate(&setDictType);
     dictIter it;
     dictIterInit(&it, (dict *)ptr);
@@ -339,12 +341,8 @@ void *setValueDup(int enc, const void *ptr) {
     return d;
 }
 
-size_t setValueMem(int enc, const void *ptr, size_t samples) {
-    return objDictValueMem(enc, ptr, samples);
-}
-
-void setValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
-    setVal v = {enc, (void *)ptr};
+static void setDigest(const vlObj *o, unsigned char digest[20]) {
+    setVal v = svOf(o);
     setIter it;
     const char *p;
     size_t len;
@@ -354,10 +352,23 @@ void setValueDigest(int enc, const void *ptr, unsigned char digest[20]) {
     setIterRelease(&it);
 }
 
-int setDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps,
-                  void *(*move)(void *p, void *ctx), void *ctx) {
-    return objDefragDictValueStep(o, cursor, max_steps, move, ctx);
+static const char *setEncName(const vlObj *o) {
+    return o->enc == OBJ_ENC_HT ? "hashtable" : o->enc == OBJ_ENC_INTSET ? "intset" : "listpack";
 }
+
+/* memory, walk size, sliced free, defrag and blocks: the dict-or-compact shape (dictval.c) */
+const vlTypeOps setType = {
+    .name = "set",
+    .freeValue = setFreeValue,
+    .dupValue = setDupValue,
+    .memUsage = dvMemUsage,
+    .digest = setDigest,
+    .encName = setEncName,
+    .walkSize = dvWalkSize,
+    .freeStep = dvFreeStep,
+    .defragStep = dvDefragStep,
+    .blocks = dvBlocks,
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* Command helpers                                                                            */
@@ -633,7 +644,7 @@ static void spopCommand(vlClient *c) {
 
 static void srandmemberWithCount(vlClient *c) {
     long long l;
-    if (aggRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
+    if (dvRandomCountOrReply(c, &c->argv[2], &l) != VL_OK) return;
     int wrong;
     vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], OBJ_SET, 0, &wrong);
     if (wrong) return;
@@ -653,7 +664,7 @@ static void srandmemberWithCount(vlClient *c) {
         for (unsigned long i = 0; i < count; i++) {
             p = svRandom(&v, buf, &len);
             addReplyBulk(c, p, len);
-            if (!aggReplyStillWanted(c, i)) break; /* the client is being closed anyway */
+            if (!dvReplyStillWanted(c, i)) break; /* the client is being closed anyway */
         }
         return;
     }
@@ -892,7 +903,7 @@ static void sscanCommand(vlClient *c) {
     unsigned long cursor;
     long long count;
     const protoArg *pat;
-    vlObj *o = aggScanStartOrReply(c, OBJ_SET, &cursor, &count, &pat);
+    vlObj *o = dvScanStartOrReply(c, OBJ_SET, &cursor, &count, &pat);
     if (!o) return;
     setVal v = svOf(o);
     const char *p;
@@ -914,7 +925,7 @@ static void sscanCommand(vlClient *c) {
         return;
     }
     dictLink **items;
-    size_t got = aggDictScan(v.ptr, &cursor, count, &items);
+    size_t got = dvScan(v.ptr, &cursor, count, &items);
     addReplyScanCursor(c, cursor);
     void *slot = addReplyDeferredLen(c);
     for (size_t i = 0; i < got; i++) {

@@ -698,6 +698,68 @@ static void lcsCommand(vlClient *c) {
 
 /* ------------------------------------------------------------------ table */
 
+/* ------------------------------------------------------------------- the type's row */
+
+/* Three encodings: INT and EMBSTR live inside the object (nothing to free, copy or walk);
+ * RAW points to a vstr of its own, one block. */
+static void strFreeValue(vlObj *o) {
+    if (o->enc == OBJ_ENC_RAW) vstrFree(objPtr(o));
+}
+
+static void *strDupValue(const vlObj *o) {
+    return vstrDup(objPtr(o));
+}
+
+static size_t strMemUsage(const vlObj *o, size_t samples) {
+    VL_UNUSED(samples);
+    return o->enc == OBJ_ENC_RAW ? vlAllocSize(objPtr(o)) : 0;
+}
+
+static void strDigest(const vlObj *o, unsigned char d[20]) {
+    char buf[24];
+    size_t len;
+    const char *v = objStrVal(o, buf, &len);
+    digestMix(d, v, len);
+}
+
+static const char *strEncName(const vlObj *o) {
+    return o->enc == OBJ_ENC_INT ? "int" : o->enc == OBJ_ENC_EMBSTR ? "embstr" : "raw";
+}
+
+static size_t strWalkSize(const vlObj *o) {
+    VL_UNUSED(o);
+    return 0;
+}
+
+static int strDefragStep(vlObj *o, unsigned long *cursor, size_t max_steps, vlMoveFn *move,
+                         void *ctx) {
+    VL_UNUSED(max_steps);
+    *cursor = 0;
+    if (o->enc != OBJ_ENC_RAW) return 0;
+    void *n = move(objPtr(o), ctx);
+    if (n) objSetPtr(o, n);
+    return 0;
+}
+
+static int strBlocks(const vlObj *o, const void *out[2]) {
+    if (o->enc != OBJ_ENC_RAW) return 0;
+    out[0] = objPtr(o);
+    return 1;
+}
+
+const vlTypeOps stringType = {
+    .name = "string",
+    .freeValue = strFreeValue,
+    .dupValue = strDupValue,
+    .memUsage = strMemUsage,
+    .digest = strDigest,
+    .encName = strEncName,
+    .walkSize = strWalkSize,
+    .freeStep = NULL, /* one block at most */
+    .defragStep = strDefragStep,
+    .blocks = strBlocks,
+};
+
 const vlCommand vlStringCommands[] = {
     {"get", getCommand, 2, CMD_READONLY | CMD_FAST, 1, 1, 1, "string",
      "Returns the string value of a key."},

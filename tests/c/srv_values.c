@@ -46,8 +46,8 @@ static int walkValue(vlServer *s, const char *key, int type) {
         unsigned long cursor = 0;
         int more;
         do {
-            more = type == OBJ_HASH ? hashDefragStep(o, &cursor, 7, moveAll, NULL)
-                                    : setDefragStep(o, &cursor, 7, moveAll, NULL);
+            CHECK_EQ(o->type, type);
+            more = objOps(o)->defragStep(o, &cursor, 7, moveAll, NULL);
             calls++;
         } while (more && calls < 1000000);
     }
