@@ -17,6 +17,11 @@
 #include <string.h>
 
 #include "respparse.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "loop.h"
+#include "pubsub.h"
 #include "server.h"
 #include "valkey-lite.h"
 

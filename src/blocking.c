@@ -25,6 +25,12 @@
  * blocked. */
 #include <string.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "conn.h"
+#include "db.h"
+#include "loop.h"
+#include "object.h"
 #include "server.h"
 
 typedef struct bWaiter {

@@ -15,6 +15,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "conn.h"
+#include "db.h"
+#include "loop.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 vlClient *clientCreate(vlServer *s, int fd, int flags) {

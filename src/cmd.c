@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "object.h"
+#include "observe.h"
 #include "server.h"
 
 typedef struct cmdEntry {

@@ -15,6 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "conn.h"
+#include "db.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define ERR_WRONGPASS "WRONGPASS invalid username-password pair or user is disabled."

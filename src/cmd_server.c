@@ -14,6 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "db.h"
+#include "info.h"
+#include "loop.h"
+#include "object.h"
+#include "observe.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------- shared helpers */

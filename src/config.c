@@ -23,6 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client.h"
+#include "config.h"
+#include "loop.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define CFG_MAX_LINE (1024 * 1024)      /* one directive line */

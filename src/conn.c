@@ -19,6 +19,10 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "client.h"
+#include "cmd.h"
+#include "conn.h"
+#include "loop.h"
 #include "server.h"
 
 #define QBUF_CHUNK (16 * 1024)

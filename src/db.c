@@ -7,6 +7,12 @@
  * lookup for the common key without a TTL. */
 #include <string.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "db.h"
+#include "lazyfree.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 static const void *objEntryKey(const dictLink *e, size_t *len) {

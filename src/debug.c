@@ -17,6 +17,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "defrag.h"
+#include "object.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------- access gate */

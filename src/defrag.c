@@ -30,6 +30,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client.h"
+#include "config.h"
+#include "db.h"
+#include "defrag.h"
+#include "lazyfree.h"
+#include "loop.h"
+#include "object.h"
+#include "observe.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000

@@ -10,6 +10,10 @@
 #include <limits.h>
 
 #include "dictval.h"
+#include "client.h"
+#include "db.h"
+#include "dictval.h"
+#include "object.h"
 #include "server.h"
 
 /* HSCAN/SSCAN key cursor [MATCH pattern] [COUNT count]: the value of the given type at argv[1]

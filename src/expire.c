@@ -8,6 +8,8 @@
  * within a bounded number of ticks. */
 #include <string.h>
 
+#include "db.h"
+#include "object.h"
 #include "server.h"
 
 #define EXPIRE_KEYS_PER_LOOP 20

@@ -18,6 +18,17 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "db.h"
+#include "defrag.h"
+#include "info.h"
+#include "lazyfree.h"
+#include "loop.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define INFO_DEFAULT 1 /* in "INFO" and "INFO default" */

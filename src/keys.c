@@ -21,6 +21,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "db.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------ helpers */

@@ -10,6 +10,10 @@
  * thread, and an embedded server must not start threads in its host). */
 #include <string.h>
 
+#include "db.h"
+#include "lazyfree.h"
+#include "loop.h"
+#include "object.h"
 #include "server.h"
 
 #define LAZYFREE_THRESHOLD 64 /* below this effort a value is freed at once */

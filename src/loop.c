@@ -30,6 +30,9 @@
 #include <sys/timerfd.h>
 #endif
 
+#include "config.h"
+#include "conn.h"
+#include "loop.h"
 #include "server.h"
 
 static void acceptCb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int socklen,

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "loop.h"
 #include "server.h"
 
 static void usage(void) {

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "plist.h"
+#include "db.h"
+#include "object.h"
 #include "server.h"
 #include "varlen.h"
 

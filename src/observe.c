@@ -15,6 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "object.h"
+#include "observe.h"
 #include "server.h"
 
 #define SLOWLOG_MAX_ARGC 32

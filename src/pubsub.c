@@ -26,6 +26,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 #define PS_CHANNELS 0

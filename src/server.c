@@ -16,6 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "conn.h"
+#include "db.h"
+#include "defrag.h"
+#include "info.h"
+#include "lazyfree.h"
+#include "loop.h"
+#include "object.h"
+#include "observe.h"
+#include "pubsub.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------- logging */

@@ -23,6 +23,12 @@
 
 #include "dictval.h"
 #include "pack.h"
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "dictval.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 #include "varlen.h"
 

@@ -19,6 +19,12 @@
 #include <string.h>
 
 #include "plist.h"
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------- helpers */

@@ -19,6 +19,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "client.h"
+#include "cmd.h"
+#include "db.h"
+#include "object.h"
+#include "pubsub.h"
 #include "server.h"
 
 /* ------------------------------------------------------------------ helpers */

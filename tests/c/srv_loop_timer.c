@@ -9,6 +9,7 @@
 
 #include "ctest.h"
 #include "ctest_server.h"
+#include "loop.h"
 #include "server.h"
 #include "util.h"
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "ctest.h"
+#include "db.h"
+#include "object.h"
 #include "server.h"
 #include "valkey-lite.h"
 

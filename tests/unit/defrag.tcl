@@ -77,8 +77,11 @@ proc defrag_wait_done {{pass0 ""} {tries 1200}} {
 proc defrag_check_slices {} {
     set cpu [s defrag_longest_slice_cpu_us]
     assert {$cpu <= 5000} "longest defrag slice used $cpu us of CPU"
+    # Wall time only catches a slice that stalls off the CPU (a lock, a syscall): the CPU
+    # bound above is the engine's. On this shared VM a slice of under 5 ms of CPU was once
+    # 204 ms of wall time (the vCPU was not running it), so the bound is a loose one.
     set wall [s defrag_longest_slice_us]
-    assert {$wall <= 100000} "longest defrag slice took $wall us of wall time"
+    assert {$wall <= 1000000} "longest defrag slice took $wall us of wall time"
     foreach row [r latency history active-defrag-cycle] {
         lassign $row t ms
         assert {$ms <= 100} "latency event active-defrag-cycle of $ms ms"
@@ -361,12 +364,15 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes}} {
         assert {[frag_ratio] <= 1.05} "frag after [frag_ratio] (before $before)"
         assert_equal $digest [r debug digest]
         defrag_check_slices
-        # loose wall-clock bound (this file is tagged slow): no reply slower than 25 ms; the
-        # figure is printed so the 20-run loop shows its spread (vl-fragbench measures it)
+        # loose wall-clock bound (this file is tagged slow): no reply slower than 100 ms; the
+        # figure is printed so the 20-run loop shows its spread (vl-fragbench measures it).
+        # The engine's own bound is the CPU per slice (defrag_check_slices); the probe's worst
+        # is the machine's: on 2026-12-04 it was 12-30 ms in six runs here, with this build
+        # and with the previous session's alike (2.8-5.3 ms on 2026-12-03).
         puts "    probe: $pings pings during defrag, slowest $worst us"
         # slices ended early for the probe's waiting requests (the engine polls for input)
         assert {[s defrag_slices_yielded] > 0} "no slice yielded in [s defrag_slices] slices"
-        assert {$worst < 25000} "slowest PING during defrag: $worst us over $pings pings"
+        assert {$worst < 100000} "slowest PING during defrag: $worst us over $pings pings"
     }
 }
 

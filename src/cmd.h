@@ -1,0 +1,82 @@
+/* cmd.h - the command table, admission and dispatch (cmd.c), and the tables each module exports. */
+#ifndef VL_CMD_H
+#define VL_CMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "proto.h"
+
+typedef struct vlServer vlServer;
+typedef struct vlClient vlClient;
+typedef struct vlCommand vlCommand;
+
+/* ---------------------------------------------------------------- commands */
+
+typedef void vlCommandProc(vlClient *c);
+
+#define CMD_WRITE (1u << 0)
+#define CMD_READONLY (1u << 1)
+#define CMD_DENYOOM (1u << 2)
+#define CMD_ADMIN (1u << 3)
+#define CMD_PUBSUB (1u << 4)
+#define CMD_NOSCRIPT (1u << 5)
+#define CMD_BLOCKING (1u << 6)
+#define CMD_LOADING (1u << 7)
+#define CMD_STALE (1u << 8)
+#define CMD_FAST (1u << 9)
+#define CMD_NO_AUTH (1u << 10)
+#define CMD_ALLOW_SUBSCRIBED (1u << 11) /* allowed in RESP2 subscribed mode */
+#define CMD_PAUSE_EXEMPT (1u << 12)
+/* Movable keys counted by an argument (LMPOP numkeys key...): firstkey is the index of that
+ * count, and the keys follow it. COMMAND INFO shows 0 0 0 and a keynum key spec. */
+#define CMD_KEYNUM (1u << 13)
+
+struct vlCommand {
+    const char *name; /* lower case */
+    vlCommandProc *proc;
+    int arity; /* >0 exact, <0 at least -arity */
+    uint32_t flags;
+    int firstkey, lastkey, keystep;
+    const char *group; /* COMMAND DOCS group: string, list, generic, ... */
+    const char *summary;
+};
+
+/* errorstats entries (s->errorstats), keyed by the error's first word */
+typedef struct vlErrorStat {
+    dictLink link;
+    long long count;
+    size_t len;
+    char name[];
+} vlErrorStat;
+
+/* Per-server, per-command figures (the command table itself is const and shared). */
+#define CMD_LAT_BUCKETS 32 /* LATENCY HISTOGRAM: bucket i counts calls of (2^(i-1), 2^i] us */
+typedef struct vlCommandStats {
+    long long calls, failed_calls, rejected_calls;
+    long long usec;
+    long long lat_hist[CMD_LAT_BUCKETS]; /* the last bucket also holds anything longer */
+} vlCommandStats;
+
+extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],
+    vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[];
+
+const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);
+int cmdIndex(vlServer *s, const vlCommand *cmd);
+/* Index of the numkeys argument of a CMD_KEYNUM command, else 0. */
+static inline int cmdKeynum(const vlCommand *cmd) {
+    return (cmd->flags & CMD_KEYNUM) ? cmd->firstkey : 0;
+}
+void cmdTableInit(vlServer *s);
+/* 1 when argument i of the client's current command is a secret (a password): monitors and
+ * SLOWLOG show "(redacted)" instead. */
+int cmdArgIsSecret(const vlClient *c, int i);
+void cmdTableFree(vlServer *s);
+/* Run the client's current argv through the admission checks and the command. Returns 1
+ * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
+ * caller keeps it in the query buffer and stops reading until the pause ends. */
+int cmdProcess(vlClient *c);
+void cmdCall(vlClient *c, const vlCommand *cmd); /* just run + stats (used to re-run) */
+void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
+                void *ctx);
+
+#endif
