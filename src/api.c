@@ -6,7 +6,7 @@
  * TCP client sees. Replies are allocated with the process's malloc, not in the server's
  * heap: the host owns and frees them, and they must not count as server memory.
  * Subscribers are further fake clients whose pub/sub messages are handed to a callback
- * (apiDeliverPush) instead of being queued.
+ * (its push sink, deliverPush) instead of being queued.
  *
  * Rejected: a second, direct C API over the keyspace (a second set of semantics to keep
  * equal to the commands'). */
@@ -21,6 +21,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "loop.h"
+#include "api.h"
 #include "pubsub.h"
 #include "server.h"
 #include "valkey-lite.h"
@@ -64,6 +65,30 @@ const char *vlVersion(void) {
     return VL_VERSION;
 }
 
+/* The one way a server comes to be, embedded or standalone: the process's hash seed (set by
+ * the first server), a heap, the defaults, the api state. Embedded defaults: no TCP unless the
+ * configuration asks for a port, and no threads unless it asks for jemalloc's purge threads
+ * (they are process-wide: the host's heap too). The caller loads the configuration. */
+vlServer *apiServerNew(int standalone, char *err, size_t errlen) {
+    static pthread_once_t seeded = PTHREAD_ONCE_INIT;
+    pthread_once(&seeded, apiSeedHash);
+    vlServer *s = serverCreate(err, errlen);
+    if (!s) return NULL;
+    s->standalone = standalone;
+    if (!standalone) {
+        vlHeap *prev = allocHeapEnter(s->heap);
+        char e[256];
+        configSetOne(s, "port", "0", e, sizeof(e));
+        configSetOne(s, "jemalloc-bg-thread", "no", e, sizeof(e));
+        allocHeapLeave(prev);
+    }
+    apiState *a = calloc(1, sizeof(*a));
+    if (!a) abort();
+    a->owner = pthread_self();
+    s->api = a;
+    return s;
+}
+
 vlServer *vlServerNew(const char *config_text, char *err, size_t errlen) {
     char dummy[8];
     if (!err || errlen == 0) {
@@ -71,26 +96,15 @@ vlServer *vlServerNew(const char *config_text, char *err, size_t errlen) {
         errlen = sizeof(dummy);
     }
     err[0] = '\0';
-    static pthread_once_t seeded = PTHREAD_ONCE_INIT;
-    pthread_once(&seeded, apiSeedHash);
-    vlServer *s = serverCreate(err, errlen);
+    vlServer *s = apiServerNew(0, err, errlen);
     if (!s) return NULL;
     vlHeap *prev = allocHeapEnter(s->heap);
-    /* embedded defaults: no TCP unless the text asks for a port, and no threads unless the
-     * text asks for jemalloc's purge threads (they are process-wide: the host's heap too) */
-    char e[256];
-    configSetOne(s, "port", "0", e, sizeof(e));
-    configSetOne(s, "jemalloc-bg-thread", "no", e, sizeof(e));
     int rc = config_text ? configLoadText(s, config_text, "(config)", err, errlen) : VL_OK;
     allocHeapLeave(prev);
     if (rc != VL_OK) {
-        serverFree(s);
+        vlServerFree(s);
         return NULL;
     }
-    apiState *a = calloc(1, sizeof(*a));
-    if (!a) abort();
-    a->owner = pthread_self();
-    s->api = a;
     serverInitData(s); /* usable in-process before (or without) any event loop */
     return s;
 }
@@ -109,7 +123,7 @@ int vlServerAttach(vlServer *s, struct event_base *base) {
     return serverStart(s, base, a->lasterr, sizeof(a->lasterr)) == VL_OK ? 0 : -1;
 }
 
-int vlServerRun(vlServer *s) {
+int apiServerRun(vlServer *s, int signals, void (*started)(vlServer *s)) {
     if (!apiCheck(s) || s->attached) return -1;
     apiState *a = apiGet(s);
     a->own_base = loopNewBase();
@@ -121,13 +135,18 @@ int vlServerRun(vlServer *s) {
         s->own_base = 0;
         return -1;
     }
-    loopRunOwn(s);
+    if (started) started(s);
+    loopRunOwn(s, signals);
     serverStop(s);
     loopFreeBase(a->own_base);
     a->own_base = NULL;
     s->own_base = 0;
     s->shutdown_asap = 0;
     return 0;
+}
+
+int vlServerRun(vlServer *s) {
+    return apiServerRun(s, 0, NULL);
 }
 
 void vlServerStop(vlServer *s) {
@@ -252,9 +271,25 @@ typedef struct subHook {
     void *ud;
 } subHook;
 
-static void subTrampoline(void *ud, struct vlReply *msg) {
+/* The subscriber's push sink: builds the PUSH-shaped reply the host's callback gets. */
+static void deliverPush(vlClient *c, void *ud, const char *kind, const void *pat, size_t plen,
+                        const void *ch, size_t chlen, const void *msg, size_t mlen) {
     subHook *h = ud;
-    h->fn(h->ud, msg);
+    int n = pat ? 4 : 3;
+    vlReply *r = respReplyNew(VL_REPLY_PUSH);
+    r->elements = (size_t)n;
+    r->element = calloc((size_t)n, sizeof(vlReply *));
+    if (!r->element) abort();
+    int i = 0;
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, kind, strlen(kind));
+    if (pat) r->element[i++] = respReplyStr(VL_REPLY_STRING, pat, plen);
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, ch, chlen);
+    r->element[i++] = respReplyStr(VL_REPLY_STRING, msg, mlen);
+    apiState *a = apiGet(c->srv);
+    a->in_callback++;
+    h->fn(h->ud, r);
+    a->in_callback--;
+    vlReplyFree(r);
 }
 
 vlSubscriber *vlSubscriberNew(vlServer *s, vlPushFn *fn, void *ud) {
@@ -269,7 +304,7 @@ vlSubscriber *vlSubscriberNew(vlServer *s, vlPushFn *fn, void *ud) {
     subHook *h = vlMalloc(sizeof(*h));
     h->fn = fn;
     h->ud = ud;
-    sub->c->push_cb = subTrampoline;
+    sub->c->push_sink = deliverPush;
     sub->c->push_ud = h;
     allocHeapLeave(prev);
     return sub;
@@ -290,27 +325,6 @@ void vlSubscriberFree(vlSubscriber *sub) {
     clientFree(sub->c);
     vlFree(sub);
     allocHeapLeave(prev);
-}
-
-/* Called by pubsub.c for a CLIENT_FAKE subscriber: build the message and hand it over. */
-void apiDeliverPush(vlClient *c, const char *kind, const void *pat, size_t plen, const void *ch,
-                    size_t chlen, const void *msg, size_t mlen) {
-    if (!c->push_cb) return;
-    int n = pat ? 4 : 3;
-    vlReply *r = respReplyNew(VL_REPLY_PUSH);
-    r->elements = (size_t)n;
-    r->element = calloc((size_t)n, sizeof(vlReply *));
-    if (!r->element) abort();
-    int i = 0;
-    r->element[i++] = respReplyStr(VL_REPLY_STRING, kind, strlen(kind));
-    if (pat) r->element[i++] = respReplyStr(VL_REPLY_STRING, pat, plen);
-    r->element[i++] = respReplyStr(VL_REPLY_STRING, ch, chlen);
-    r->element[i++] = respReplyStr(VL_REPLY_STRING, msg, mlen);
-    apiState *a = apiGet(c->srv);
-    a->in_callback++;
-    c->push_cb(c->push_ud, (struct vlReply *)r);
-    a->in_callback--;
-    vlReplyFree(r);
 }
 
 char *vlServerInfo(vlServer *s, const char *section) {

@@ -39,6 +39,12 @@ struct event;
 #define CLIENT_OVERFLOW (1 << 17)  /* output passed the ceiling: replies dropped (client.c) */
 #define CLIENT_LOCAL (1 << 18)     /* loopback or unix peer (decided from its sockaddr) */
 
+/* Where an in-process subscriber's messages go (the embedding layer installs one): kind is
+ * "message", "pmessage" or "smessage"; pat is NULL except for pmessage. The core knows nothing
+ * of the public reply type; the sink builds what its host wants. */
+typedef void vlPushSink(vlClient *c, void *ud, const char *kind, const void *pat, size_t plen,
+                        const void *ch, size_t chlen, const void *msg, size_t mlen);
+
 typedef struct vlClient {
     vlServer *srv;
     uint64_t id;
@@ -74,7 +80,7 @@ typedef struct vlClient {
     /* blocking state (blocking.c owns it) */
     struct vlBlockState *bstate;
     /* in-process clients: where push messages go (api.c) */
-    void (*push_cb)(void *ud, struct vlReply *msg);
+    vlPushSink *push_sink; /* set: messages go here instead of the reply stream */
     void *push_ud;
     long long reply_bytes_total; /* stats */
 } vlClient;

@@ -560,8 +560,8 @@ void loopTimerFree(struct event *ev) {
     vlFree(t);
 }
 
-/* The standalone server's own loop: SIGTERM/SIGINT stop it cleanly. Signals are only
- * installed here, never by an embedded server. */
+/* The standalone server's loop: SIGTERM/SIGINT stop it cleanly. Signals are only installed
+ * when asked (vlServerMain), never by an embedded server. */
 static void signalCb(evutil_socket_t sig, short what, void *arg) {
     vlServer *s = arg;
     VL_UNUSED(what);
@@ -569,20 +569,6 @@ static void signalCb(evutil_socket_t sig, short what, void *arg) {
               sig == SIGINT ? "SIGINT" : "SIGTERM");
     s->shutdown_asap = 1;
     event_base_loopbreak(s->base);
-}
-
-int loopRunStandalone(vlServer *s) {
-    struct event *sigterm = evsignal_new(s->base, SIGTERM, signalCb, s);
-    struct event *sigint = evsignal_new(s->base, SIGINT, signalCb, s);
-    event_add(sigterm, NULL);
-    event_add(sigint, NULL);
-    while (!s->shutdown_asap) {
-        if (event_base_dispatch(s->base) != 0) break;
-        if (!s->shutdown_asap) break;
-    }
-    event_free(sigterm);
-    event_free(sigint);
-    return 0;
 }
 
 struct event_base *loopNewBase(void) {
@@ -597,12 +583,21 @@ const char *loopMethod(vlServer *s) {
     return s->base ? event_base_get_method(s->base) : "none";
 }
 
-void loopRunOwn(vlServer *s) {
+void loopRunOwn(vlServer *s, int signals) {
+    struct event *sigterm = NULL, *sigint = NULL;
+    if (signals) {
+        sigterm = evsignal_new(s->base, SIGTERM, signalCb, s);
+        sigint = evsignal_new(s->base, SIGINT, signalCb, s);
+        event_add(sigterm, NULL);
+        event_add(sigint, NULL);
+    }
     while (!s->shutdown_asap) {
         if (event_base_dispatch(s->base) != 0) break;
         if (event_base_got_break(s->base) && !s->shutdown_asap) continue;
         break;
     }
+    if (sigterm) event_free(sigterm);
+    if (sigint) event_free(sigint);
 }
 
 void loopBreak(vlServer *s) {

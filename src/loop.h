@@ -26,11 +26,12 @@ int loopTimerIsPrecise(struct event *ev);
 int loopTimerPending(struct event *ev);
 void loopTimerStart(struct event *ev, uint64_t us);
 void loopTimerFree(struct event *ev);
-int loopRunStandalone(vlServer *s); /* own base, SIGTERM/SIGINT handled, until shutdown */
 struct event_base *loopNewBase(void);
 void loopFreeBase(struct event_base *b);
 const char *loopMethod(vlServer *s);
-void loopRunOwn(vlServer *s); /* dispatch the server's own base until loopBreak/SHUTDOWN */
+/* Dispatches the server's own base until loopBreak/SHUTDOWN; with signals, SIGTERM and SIGINT
+ * shut it down (the standalone server only). */
+void loopRunOwn(vlServer *s, int signals);
 void loopBreak(vlServer *s);
 
 #endif

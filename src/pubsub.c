@@ -434,20 +434,6 @@ static int psMatch(const char *pat, size_t plen, const char *str, size_t slen) {
     return utilGlobMatch(pat, plen, str, slen, 0);
 }
 
-/* Weak default until api.c provides the in-process delivery. */
-__attribute__((weak)) void apiDeliverPush(vlClient *c, const char *kind, const void *pat,
-                                          size_t plen, const void *ch, size_t chlen,
-                                          const void *msg, size_t mlen) {
-    VL_UNUSED(c);
-    VL_UNUSED(kind);
-    VL_UNUSED(pat);
-    VL_UNUSED(plen);
-    VL_UNUSED(ch);
-    VL_UNUSED(chlen);
-    VL_UNUSED(msg);
-    VL_UNUSED(mlen);
-}
-
 typedef struct psMessage {
     const char *kind;
     size_t kindlen;
@@ -461,8 +447,8 @@ typedef struct psMessage {
 
 static void deliver(vlClient *c, const psMessage *m) {
     if (c->flags & CLIENT_FAKE) {
-        if (c->push_cb)
-            apiDeliverPush(c, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg, m->mlen);
+        if (c->push_sink)
+            c->push_sink(c, c->push_ud, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg, m->mlen);
         return;
     }
     addReplyPushLen(c, m->pat ? 4 : 3);
@@ -535,7 +521,7 @@ static void subscribeGeneric(vlClient *c, int kind) {
     /* An in-process client without a push callback (vlCall's shared client) could never
      * receive a message, and in RESP2 it would be stuck in subscribed mode: refused, with
      * Redis's text for clients that cannot block. */
-    if ((c->flags & CLIENT_FAKE) && !c->push_cb) {
+    if ((c->flags & CLIENT_FAKE) && !c->push_sink) {
         static const char *const upper[PS_KINDS] = {"SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE"};
         addReplyErrorFormat(c, "ERR %s isn't allowed for a DENY BLOCKING client", upper[kind]);
         return;

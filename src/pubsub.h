@@ -48,11 +48,6 @@ void pubsubInfo(vlServer *s, vstr **out);
  * (pubsubDefragStep, pubsubClientDefrag) are declared with the other walks below. */
 void pubsubClientMoved(vlClient *c);
 
-/* api.c: deliver a pub/sub message to an in-process subscriber (CLIENT_FAKE with push_cb);
- * pat is NULL except for pmessage */
-void apiDeliverPush(vlClient *c, const char *kind, const void *pat, size_t plen, const void *ch,
-                    size_t chlen, const void *msg, size_t mlen);
-
 /* Defrag walks, one per structure that owns blocks (implemented by each module). move(p, ctx)
  * returns the block's new address (contents copied, old block freed) or NULL if it stays.
  * Each returns nonzero while its pass is unfinished; cursors are scan cursors (0 = start). */

@@ -159,8 +159,8 @@ void serverInitData(vlServer *s) {
 /* Makes sure maxclients clients can have a descriptor each, so that accept() never meets
  * EMFILE in normal running: a client past maxclients is accepted, told "max number of
  * clients reached" and closed. The standalone server raises its open-files limit as far as
- * the hard limit allows (Redis's adjustOpenFilesLimit); a library never changes a process
- * limit of its host. At start (at_start), what does not fit lowers maxclients, with Redis's
+ * it may (Redis's adjustOpenFilesLimit); an embedded one never changes a process limit of its
+ * host, vlServerRun included. At start (at_start), what does not fit lowers maxclients, with Redis's
  * warnings; from CONFIG SET it is an error and maxclients is left to the caller to restore. */
 int serverFitMaxclients(vlServer *s, int at_start, char *err, size_t errlen) {
     struct rlimit rl;
@@ -170,7 +170,7 @@ int serverFitMaxclients(vlServer *s, int at_start, char *err, size_t errlen) {
     if (old >= want) return VL_OK;
     rlim_t best = old;
     int setrlimit_error = 0;
-    if (s->own_base) {
+    if (s->standalone) {
         /* try the wanted limit, then lower ones, 16 at a time, as Redis does */
         for (rlim_t f = want; f > old; f = f > 16 ? f - 16 : 0) {
             /* soft and hard together: a privileged process may raise its hard limit too */

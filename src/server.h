@@ -78,6 +78,7 @@ struct vlServer {
     /* event loop (loop.c) */
     struct event_base *base;
     int own_base;
+    int standalone; /* vlServerMain's: may change process-wide things (fd limit, signals) */
     struct vlListener *listeners[VL_MAX_BIND + 1]; /* loop.c's records */
     int nlisteners;
     int listen_port; /* the TCP port actually bound (port 0: the kernel's pick) */

@@ -104,6 +104,12 @@ void vlSetLogHandler(vlServer *s, void (*fn)(void *ud, int level, const char *li
 char *vlServerInfo(vlServer *s, const char *section);
 const char *vlVersion(void);
 
+/* The standalone server as src/valkey-lite-server runs it: argv as redis-server takes it
+ * ([/path/to/config] [--name value ...], -v, -h), Redis's defaults (port 6379), the startup log
+ * lines, daemonize and pidfile, SIGTERM/SIGINT shut it down. Returns the process's exit code.
+ * Installs signal handlers and may fork (daemonize): for a program that is the server. */
+int vlServerMain(int argc, char **argv);
+
 #ifdef __cplusplus
 }
 #endif

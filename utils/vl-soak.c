@@ -7,8 +7,9 @@
  * 1 KB of it; pipeline reads of `list-key` and never read a reply; trickle "PING\r\n" one byte
  * per tick while reading. Meanwhile `honest` clients (default 10) each overwrite their own `keys`
  * keys (h:<client>:<i>) with 64-byte values that name the round, pipelined ten at a time, and
- * check every reply is +OK. After `seconds` every hostile socket is closed, and each honest
- * key is read back and compared with the last value acknowledged for it.
+ * check every reply is +OK. After `seconds` (or longer, up to ten times that, until every
+ * honest key was written once) every hostile socket is closed, and each honest key is read
+ * back and compared with the last value acknowledged for it.
  *
  * Prints one line: "soak: hostile <opened> of <asked> (<refused> refused, <cut> closed by the
  * server), honest <writes> writes, <errors> errors, verified <ok> of <keys>"; exits 0 only if
@@ -47,7 +48,8 @@ enum {
 typedef struct {
     int fd;
     int role;
-    int cut; /* the server closed it */
+    int started; /* connected, and its misbehaviour begun */
+    int cut;     /* the server closed it */
     size_t trickle_pos;
 } hostile;
 
@@ -68,18 +70,23 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* A connection to 127.0.0.1:port. Blocking (honest clients, verification) waits for the
+ * connect; non-blocking (hostile clients) returns at once with the connect under way, so a
+ * SYN the server's full backlog dropped (retried by the kernel a second later) never stalls
+ * the tool's loop and with it the honest clients. */
 static int dial(int port, int nonblock) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0) return -1;
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        close(fd);
-        return -1;
-    }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     if (nonblock) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
+        !(nonblock && errno == EINPROGRESS)) {
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 
@@ -287,9 +294,18 @@ int main(int argc, char **argv) {
 
     unsigned seed = 12345;
     long opened = 0, refused = 0, cut = 0;
-    double end = now() + (double)seconds;
+    /* The hostile clients stay for `seconds`, and longer if need be (up to ten times that)
+     * until every honest client has written each of its keys once: on a slow or busy machine
+     * the honest data still gets written entirely while the hostile clients are there. */
+    double t0 = now(), end = t0 + (double)seconds, hard_end = t0 + 10.0 * (double)seconds;
     long next_hostile = 0;
-    while (now() < end) {
+    double next_trickle = 0;
+    for (;;) {
+        double t = now();
+        int rounds_done = 1;
+        for (long i = 0; i < nhonest && rounds_done; i++)
+            rounds_done = hs[i].fd < 0 || hs[i].next - hs[i].pending >= keys;
+        if (t >= hard_end || (t >= end && rounds_done)) break;
         /* open hostile clients a hundred per round, so honest traffic goes on meanwhile */
         for (int i = 0; i < 100 && next_hostile < nhostile; i++, next_hostile++) {
             hostile *x = &xs[opened];
@@ -299,7 +315,6 @@ int main(int argc, char **argv) {
                 continue;
             }
             x->role = (int)(next_hostile % R_COUNT);
-            hostileStart(x, &seed, listkey);
             opened++;
         }
         nfds_t n = 0;
@@ -310,17 +325,29 @@ int main(int argc, char **argv) {
         }
         for (long i = 0; i < opened; i++) {
             pfd[n].fd = xs[i].cut ? -1 : xs[i].fd;
-            pfd[n].events = xs[i].role == R_TRICKLE ? POLLIN | POLLOUT : POLLRDHUP;
+            pfd[n].events = !xs[i].started            ? POLLIN | POLLOUT
+                            : xs[i].role == R_TRICKLE ? POLLIN
+                                                      : POLLRDHUP;
             n++;
         }
         if (poll(pfd, n, 10) < 0 && errno != EINTR) break;
+        /* trickling clients: one byte of "PING\r\n" each, every 10 ms (a timer, not their
+         * writability: polling that would spin this loop and starve the honest clients) */
+        if (now() >= next_trickle) {
+            next_trickle = now() + 0.01;
+            for (long i = 0; i < opened; i++) {
+                hostile *x = &xs[i];
+                if (x->role != R_TRICKLE || !x->started || x->cut) continue;
+                sendSome(x->fd, &"PING\r\n"[x->trickle_pos++ % 6], 1);
+            }
+        }
         for (long i = 0; i < nhonest; i++) {
             if (hs[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLERR | POLLHUP))) continue;
             int r = honestRead(&hs[i], keys);
             if (r < 0) {
                 close(hs[i].fd);
                 hs[i].fd = -1;
-            } else if (r == 1 && now() < end) {
+            } else if (r == 1) {
                 honestSendBatch(&hs[i], keys);
             }
         }
@@ -328,14 +355,20 @@ int main(int argc, char **argv) {
             hostile *x = &xs[i];
             short ev = pfd[nhonest + i].revents;
             if (x->cut || !ev) continue;
+            if (!x->started) { /* the connect finished, one way or the other */
+                if (ev & (POLLERR | POLLHUP)) {
+                    x->cut = 1;
+                    refused++;
+                    continue;
+                }
+                x->started = 1;
+                hostileStart(x, &seed, listkey);
+                continue;
+            }
             if (x->role == R_TRICKLE) {
                 char junk[256];
-                if (ev & POLLIN) {
-                    ssize_t r = recv(x->fd, junk, sizeof(junk), MSG_DONTWAIT);
-                    if (r == 0) x->cut = 1;
-                }
-                if (!x->cut && (ev & POLLOUT) && (x->trickle_pos++ % 8) == 0)
-                    sendSome(x->fd, &"PING\r\n"[(x->trickle_pos / 8) % 6], 1);
+                ssize_t r = recv(x->fd, junk, sizeof(junk), MSG_DONTWAIT);
+                if (r == 0 || (ev & (POLLHUP | POLLERR))) x->cut = 1;
             } else if (ev & (POLLRDHUP | POLLHUP | POLLERR)) {
                 x->cut = 1;
             }
