@@ -23,9 +23,16 @@ ifeq ($(SANITIZER),)
   ALLOC_SRC := src/alloc_jemalloc.c
 else
   VARIANT  := $(SANITIZER)
-  SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all -DVL_LIBC_MALLOC
+  SANFLAGS := -fsanitize=$(SANITIZER) -fno-omit-frame-pointer -fno-sanitize-recover=all \
+              -DVL_LIBC_MALLOC -DVL_ASSERTS
   ALLOCLIB  =
   ALLOC_SRC := src/alloc_libc.c
+endif
+
+# DEBUG=1: invariants checked (VL_ASSERT) in a jemalloc build too; its own objects
+ifneq ($(DEBUG),)
+  SANFLAGS += -DVL_ASSERTS
+  VARIANT  := $(VARIANT)-debug
 endif
 
 CFLAGS  := $(CFLAGS_BASE) $(SANFLAGS) -Isrc -Isrc/ds $(EXTRA_CFLAGS)
@@ -161,7 +168,7 @@ bench: all
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := proto reply config
 FUZZ_BINS := $(patsubst %,tests/fuzz/.build/fuzz_%,$(FUZZ_TARGETS))
-FUZZ_CC := clang -std=c11 -g -O1 -D_GNU_SOURCE -DVL_LIBC_MALLOC -Wall -Wextra -Werror \
+FUZZ_CC := clang -std=c11 -g -O1 -D_GNU_SOURCE -DVL_LIBC_MALLOC -DVL_ASSERTS -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Isrc -Isrc/ds
 fuzz: $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \

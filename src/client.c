@@ -346,20 +346,9 @@ void addReplyDouble(vlClient *c, double d) {
     replyDouble(&c->reply, d);
 }
 
-void addReplyBool(vlClient *c, int b) {
-    PREP(c);
-    replyBool(&c->reply, b);
-}
-
 void addReplyVerbatim(vlClient *c, const char *p, size_t len, const char *ext3) {
     PREP(c);
     replyVerbatim(&c->reply, p, len, ext3);
-}
-
-void addReplyHumanLongDouble(vlClient *c, long double d) {
-    char buf[5 * 1024];
-    int len = utilLDToStr(buf, sizeof(buf), d, 1);
-    addReplyBulk(c, buf, (size_t)len);
 }
 
 /* A client whose replies are off still gets a slot (never filled in by the protocol): the
@@ -397,13 +386,6 @@ int getLongLongOrReply(vlClient *c, const protoArg *a, long long *out, const cha
     return VL_OK;
 }
 
-int getLongOrReply(vlClient *c, const protoArg *a, long *out, const char *msg) {
-    long long v;
-    if (getLongLongOrReply(c, a, &v, msg) != VL_OK) return VL_ERR;
-    *out = (long)v;
-    return VL_OK;
-}
-
 int getRangeLongOrReply(vlClient *c, const protoArg *a, long long min, long long max,
                         long long *out, const char *msg) {
     long long v;
@@ -427,14 +409,6 @@ int getPositiveLongOrReply(vlClient *c, const protoArg *a, long long *out, const
 
 int getLongDoubleOrReply(vlClient *c, const protoArg *a, long double *out, const char *msg) {
     if (!utilStrToLD(a->ptr, a->len, out)) {
-        addReplyError(c, msg ? msg : "ERR value is not a valid float");
-        return VL_ERR;
-    }
-    return VL_OK;
-}
-
-int getDoubleOrReply(vlClient *c, const protoArg *a, double *out, const char *msg) {
-    if (!utilStrToD(a->ptr, a->len, out)) {
         addReplyError(c, msg ? msg : "ERR value is not a valid float");
         return VL_ERR;
     }

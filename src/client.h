@@ -119,9 +119,7 @@ void addReplyMapLen(vlClient *c, long long n);
 void addReplySetLen(vlClient *c, long long n);
 void addReplyPushLen(vlClient *c, long long n);
 void addReplyDouble(vlClient *c, double d);
-void addReplyBool(vlClient *c, int b);
 void addReplyVerbatim(vlClient *c, const char *p, size_t len, const char *ext3);
-void addReplyHumanLongDouble(vlClient *c, long double d);
 void *addReplyDeferredLen(vlClient *c);
 void setDeferredArrayLen(vlClient *c, void *slot, long long n);
 void setDeferredMapLen(vlClient *c, void *slot, long long n);
@@ -137,12 +135,10 @@ void addReplyErrorUnknownSub(vlClient *c, const char *upper);
 /* Argument helpers: ...OrReply have replied when they fail. */
 int argEq(const protoArg *a, const char *s); /* case-insensitive */
 int getLongLongOrReply(vlClient *c, const protoArg *a, long long *out, const char *msg);
-int getLongOrReply(vlClient *c, const protoArg *a, long *out, const char *msg);
 int getPositiveLongOrReply(vlClient *c, const protoArg *a, long long *out, const char *msg);
 int getRangeLongOrReply(vlClient *c, const protoArg *a, long long min, long long max,
                         long long *out, const char *msg);
 int getLongDoubleOrReply(vlClient *c, const protoArg *a, long double *out, const char *msg);
-int getDoubleOrReply(vlClient *c, const protoArg *a, double *out, const char *msg);
 int getScanCursorOrReply(vlClient *c, const protoArg *a, unsigned long *out);
 void addReplyScanCursor(vlClient *c, unsigned long cursor); /* [cursor, ...]: the 2-array head */
 /* timeout argument of blocking commands (seconds, fractional): absolute ms, 0 = forever */

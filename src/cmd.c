@@ -241,10 +241,6 @@ static void feedMonitors(vlClient *c) {
     vstrFree(line);
 }
 
-void cmdCall(vlClient *c, const vlCommand *cmd) {
-    cmdRun(c, cmd, cmdIndex(c->srv, cmd));
-}
-
 /* The timed call; idx is cmd's stats slot (found with the command, not looked up again). */
 static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     vlServer *s = c->srv;

@@ -75,7 +75,6 @@ void cmdTableFree(vlServer *s);
  * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
  * caller keeps it in the query buffer and stops reading until the pause ends. */
 int cmdProcess(vlClient *c);
-void cmdCall(vlClient *c, const vlCommand *cmd); /* just run + stats (used to re-run) */
 void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
                 void *ctx);
 

@@ -1190,13 +1190,6 @@ static void cfgCatLine(vstr **out, const vlConfigValues *cv, const cfgDef *d, in
     }
 }
 
-void configWriteAll(vlServer *s, vstr **out) {
-    for (size_t i = 0; i < CFG_COUNT; i++) {
-        cfgCatLine(out, &s->cfg, &cfgTable[i], 0);
-        vstrCat(out, "\n", 1);
-    }
-}
-
 /* Redis's rewrite: comments, blank lines, include and unknown lines stay where they are; the
  * first line of each known directive is replaced in place by its current value (even when
  * that is the default: the user wrote it there), further lines of the same directive are

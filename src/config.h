@@ -116,6 +116,5 @@ void configFree(vlServer *s);
 void configGetCommand(vlClient *c);
 void configSetCommand(vlClient *c);
 int configRewrite(vlServer *s, char *err, size_t errlen);
-void configWriteAll(vlServer *s, vstr **out); /* every directive as "name value\n" */
 
 #endif

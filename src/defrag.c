@@ -42,7 +42,6 @@
 #include "server.h"
 
 #define DEFRAG_SLICE_MAX_US 1000
-#define DEFRAG_TIME_CHECK 1 /* buckets between clock reads: a move can cost ~11 us */
 /* Chunks (lists) or buckets (hashes, sets) per big-key step: the clock is read between
  * steps, and a step that passes the deadline declines its remaining moves (defragMove), so
  * a step of 1 leaves at most one unit to the next pass. */
@@ -235,11 +234,11 @@ static int stageDbDict(vlServer *s, vlDefrag *d, int expires) {
             d->cursor = 0;
             continue;
         }
-        int n = 0;
         do {
             d->cursor =
                 dictDefragStep(dt, d->cursor, expires ? moveEntry : moveKeyEntry, moveTableKc, &kc);
-            if (++n % DEFRAG_TIME_CHECK == 0 && d->cursor && timeUp(d->deadline)) return 0;
+            /* the clock after every bucket: a move can cost ~11 us */
+            if (d->cursor && timeUp(d->deadline)) return 0;
         } while (d->cursor);
     }
     return 1;
@@ -259,6 +258,8 @@ static int stageBigKeys(vlServer *s, vlDefrag *d) {
         uint32_t len;
         memcpy(&dbid, d->bigkeys->buf + d->big_pos, sizeof(dbid));
         memcpy(&len, d->bigkeys->buf + d->big_pos + sizeof(dbid), sizeof(len));
+        /* the cursor is always at a record's start, and the record lies within the list */
+        VL_ASSERT(d->big_pos + sizeof(dbid) + sizeof(len) + len <= d->bigkeys->len);
         const char *name = d->bigkeys->buf + d->big_pos + sizeof(dbid) + sizeof(len);
         vlObj *o = dbid < s->cfg.databases ? (vlObj *)dictFind(s->db[dbid].keys, name, len) : NULL;
         int more = 0;
@@ -449,6 +450,7 @@ static void defragTimerCb(void *arg) {
     d->next_poll = t0 + DEFRAG_MIN_SLICE_US;
     d->slices++;
     if (t0 - d->refresh_us >= DEFRAG_REFRESH_US) refreshBins(d);
+    VL_ASSERT(d->stage <= NSTAGES);
     while (d->stage < NSTAGES) {
         if (!stages[d->stage].fn(s, d)) break;
         d->stage++;

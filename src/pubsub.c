@@ -401,30 +401,6 @@ void pubsubClientFree(vlClient *c) {
     c->flags &= ~CLIENT_PUBSUB;
 }
 
-void pubsubClientMoved(vlClient *c) {
-    struct vlPubsub *ps = c->srv->pubsub;
-    if (!ps) return;
-    for (int k = 0; k < PS_KINDS; k++) {
-        dict *set = *clientSet(c, k);
-        if (!set) continue;
-        dictIter it;
-        dictIterInit(&it, set);
-        dictLink *e;
-        while ((e = dictIterNext(&it))) {
-            psName *nm = (psName *)e;
-            psChan *ch = (psChan *)dictFind(ps->reg[k], nm->name, nm->len);
-            if (!ch) continue;
-            if (ch->one) {
-                ch->one = c; /* the only subscriber is this client */
-            } else if (ch->many) {
-                psSub *sub = (psSub *)trackFind(ps, ch->many, &c->id, sizeof(uint64_t));
-                if (sub) sub->c = c;
-            }
-        }
-        dictIterRelease(&it);
-    }
-}
-
 /* ------------------------------------------------------------------- publish */
 
 /* Redis's matcher never enters its loop for an empty string, so only the empty pattern

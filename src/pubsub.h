@@ -43,10 +43,6 @@ long long pubsubPublish(vlServer *s, const void *ch, size_t chlen, const void *m
                         int shard);
 size_t pubsubMemUsage(vlServer *s);
 void pubsubInfo(vlServer *s, vstr **out);
-/* After the vlClient block itself moved (c is the new address): the registry's borrowed
- * pointers to the client are updated. O(the client's subscriptions). The defrag walks
- * (pubsubDefragStep, pubsubClientDefrag) are declared with the other walks below. */
-void pubsubClientMoved(vlClient *c);
 
 /* Defrag walks, one per structure that owns blocks (implemented by each module). move(p, ctx)
  * returns the block's new address (contents copied, old block freed) or NULL if it stays.

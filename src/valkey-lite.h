@@ -62,6 +62,17 @@ typedef struct vlReply {
     double dval; /* DOUBLE */
 } vlReply;
 
+/* Two servers in one process are independent (own heap, keyspace, clients, config), except
+ * for what the process has only one of:
+ * - jemalloc's background purge threads (`jemalloc-bg-thread`) serve every arena in the
+ *   process: the last server to set it decides for all. An embedded server leaves them off
+ *   unless its configuration says yes; the standalone server turns them on.
+ * - the hash seed of every server's tables is set once, by the first server created.
+ * - the open-files limit: only vlServerMain raises it (an embedded server fits maxclients
+ *   to the limit it finds instead).
+ * Nothing else is process-wide: no server changes the working directory, installs signal
+ * handlers (vlServerMain excepted) or starts threads unless configured to. */
+
 /* A server, configured by text in valkey-lite.conf syntax (the same parser as the file).
  * NULL on a bad config, with the reason in err ("(config):3: Bad directive ..."). */
 vlServer *vlServerNew(const char *config_text, char *err, size_t errlen);

@@ -157,6 +157,7 @@ static int rehash(dict *d, int n) {
 
     while (n-- > 0 && d->used[0] != 0) {
         /* used[0] != 0 guarantees an entry at or after rehashidx. */
+        VL_ASSERT((size_t)d->rehashidx < tableSize(d, 0));
         while (t0[d->rehashidx] == NULL) {
             d->rehashidx++;
             if (--empty_visits == 0) return 1;
@@ -169,6 +170,7 @@ static int rehash(dict *d, int n) {
             size_t idx = (size_t)hashKey(d, key, len) & mask1;
             e->next = t1[idx];
             t1[idx] = e;
+            VL_ASSERT(d->used[0] > 0);
             d->used[0]--;
             d->used[1]++;
             e = next;
@@ -318,6 +320,7 @@ dictLink **dictFindRef(dict *d, const void *key, size_t len) {
 static void insert(dict *d, dictLink *e, uint64_t h) {
     /* While rehashing, new entries go to the new table so table[0] only ever drains. */
     int t = dictIsRehashing(d) ? 1 : 0;
+    VL_ASSERT(d->table[t] != NULL);
     dictLink **bucket = &d->table[t][(size_t)h & tableMask(d, t)];
     e->next = *bucket;
     *bucket = e;
@@ -352,6 +355,7 @@ dictLink *dictUnlink(dict *d, const void *key, size_t len) {
     dictLink *e = *slot;
     *slot = e->next;
     e->next = NULL;
+    VL_ASSERT(d->used[t] > 0);
     d->used[t]--;
     return e;
 }
@@ -401,7 +405,8 @@ dictLink *dictRandom(dict *d) {
             e = i < s0 ? d->table[0][i] : d->table[1][i - s0];
             if (++i == lo + span) i = lo;
         }
-        if (e == NULL) return NULL; /* unreachable while dictSize() > 0 */
+        VL_ASSERT(e != NULL); /* dictSize() > 0: some bucket holds an entry */
+        if (e == NULL) return NULL;
     }
     size_t chain = 0;
     for (dictLink *x = e; x; x = x->next) chain++;
@@ -598,6 +603,7 @@ dictLink *dictIterNext(dictIter *it) {
 }
 
 void dictIterRelease(dictIter *it) {
+    VL_ASSERT(!it->started || it->d->pauserehash > 0);
     if (it->started) it->d->pauserehash--;
     it->started = 0;
 }

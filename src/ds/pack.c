@@ -134,7 +134,11 @@ unsigned char *packAppend(unsigned char *p, const void *s, size_t len) {
 /* s must not point into p: the block may move or its tail shift before s is copied. */
 unsigned char *packReplace(unsigned char *p, size_t off, const void *s, size_t len) {
     size_t bytes = packBytes(p);
+    VL_ASSERT(off >= PACK_HDR && off < bytes);
+    VL_ASSERT(s == NULL || (const unsigned char *)s + len <= p ||
+              (const unsigned char *)s >= p + bytes);
     size_t oldend = skipEntry(p, off);
+    VL_ASSERT(oldend <= bytes);
     size_t oldsz = oldend - off, newsz = varlenSize(len) + len;
     size_t tail = bytes - oldend;
     if (newsz > oldsz) {
@@ -155,7 +159,9 @@ unsigned char *packDelete(unsigned char *p, size_t off, size_t n) {
     size_t bytes = packBytes(p);
     size_t end = off;
     size_t k;
+    VL_ASSERT(off >= PACK_HDR && off <= bytes);
     for (k = 0; k < n && end < bytes; k++) end = skipEntry(p, end);
+    VL_ASSERT(end <= bytes && k <= packCount(p));
     memmove(p + off, p + end, bytes - end);
     setBytes(p, bytes - (end - off));
     setCount(p, packCount(p) - k);

@@ -356,7 +356,9 @@ static int chunkFits(const plist *pl, const plChunk *c, size_t bytes, size_t cou
 }
 
 static plChunk *chunkPut(plist *pl, plChunk *c, uint32_t off, const plEnc *e) {
+    VL_ASSERT(off <= c->used);
     c = chunkReserve(pl, c, c->used + e->size);
+    VL_ASSERT(c->used + e->size <= c->cap);
     memmove(c->buf + off + e->size, c->buf + off, c->used - off);
     encWrite(c->buf + off, e);
     c->used += (uint32_t)e->size;
@@ -370,6 +372,7 @@ static plChunk *chunkPut(plist *pl, plChunk *c, uint32_t off, const plEnc *e) {
  * a's used. The block with more capacity receives the other, so that a merge of a chunk into
  * a roomy neighbour needs no realloc. */
 static plChunk *chunkMerge(plist *pl, plChunk *a, plChunk *b) {
+    VL_ASSERT(a->next == b && b->prev == a);
     if (!chunkFits(pl, a, b->used, b->count)) return NULL;
     uint32_t au = a->used, bu = b->used, n = a->count + b->count;
     if (b->cap > a->cap) {
@@ -392,8 +395,10 @@ static plChunk *chunkMerge(plist *pl, plChunk *a, plChunk *b) {
 /* Cuts c at off (an entry boundary strictly inside it): c keeps [0, off), a new chunk linked
  * after it takes the rest. Returns the new chunk. */
 static plChunk *chunkSplit(plist *pl, plChunk *c, uint32_t off) {
+    VL_ASSERT(off > 0 && off < c->used);
     uint32_t k = 0;
     for (uint32_t o = 0; o < off; o += (uint32_t)entrySize(c->buf + o)) k++;
+    VL_ASSERT(k > 0 && k < c->count);
     plChunk *b = chunkNew(pl, c->used - off);
     memcpy(b->buf, c->buf + off, c->used - off);
     b->used = c->used - off;
@@ -489,6 +494,7 @@ static void insertAt(plist *pl, plChunk *c, uint32_t off, const plEnc *e) {
 static void deleteAt(plist *pl, plChunk **pc, uint32_t *poff) {
     plChunk *c = *pc;
     uint32_t off = *poff, sz = (uint32_t)entrySize(c->buf + off);
+    VL_ASSERT(c->count > 0 && off + sz <= c->used && pl->len > 0);
     memmove(c->buf + off, c->buf + off + sz, c->used - off - sz);
     c->used -= sz;
     c->count--;
@@ -511,6 +517,7 @@ static int normIndex(const plist *pl, long long idx, size_t *out) {
 /* Finds element idx (< len): walks chunk headers by count from the nearer end of the list,
  * then entries from the nearer end of the chunk. */
 static plChunk *locate(const plist *pl, size_t idx, uint32_t *off) {
+    VL_ASSERT(idx < pl->len);
     plChunk *c;
     if (idx < pl->len / 2) {
         c = pl->head;
@@ -535,6 +542,7 @@ static plChunk *locate(const plist *pl, size_t idx, uint32_t *off) {
         o = c->used;
         for (size_t k = c->count; k > idx; k--) o -= (uint32_t)prevEntrySize(c->buf + o);
     }
+    VL_ASSERT(o <= c->used);
     *off = o;
     return c;
 }

@@ -243,13 +243,12 @@ static int parseMultibulk(proto *p, const char *buf, size_t len) {
         if (p->bulk_len < 0) {
             if (p->pos >= len) return PROTO_NEED_MORE;
             if (buf[p->pos] != '$') {
-                static _Thread_local char msg[64];
+                /* the text names the byte: it lives in this parser (a buffer shared by
+                 * every parser of the thread was overwritten by the next one's error) */
                 unsigned char c = (unsigned char)buf[p->pos];
-                if (c >= 32 && c < 127)
-                    memcpy(msg, "Protocol error: expected '$', got ' '", 38), msg[35] = (char)c;
-                else
-                    memcpy(msg, "Protocol error: expected '$', got '?'", 38);
-                return protoFail(p, msg);
+                memcpy(p->errbuf, "Protocol error: expected '$', got '?'", 38);
+                if (c >= 32 && c < 127) p->errbuf[35] = (char)c;
+                return protoFail(p, p->errbuf);
             }
             r = readHeader(p, buf, len, &ll, &hl, "Protocol error: too big bulk count string");
             if (r <= 0) return r < 0 ? PROTO_ERROR : PROTO_NEED_MORE;

@@ -38,6 +38,7 @@ typedef struct proto {
     size_t inlcap;
     size_t consumed; /* after PROTO_DONE: bytes the command took */
     const char *err; /* sticky: "Protocol error: ..." */
+    char errbuf[40]; /* the text of an error that names a byte */
 } proto;
 
 void protoInit(proto *p, long long max_bulk);

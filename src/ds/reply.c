@@ -225,6 +225,7 @@ void *replyDeferLen(replyBuf *rb) {
 
 static void setDeferred(replyBuf *rb, void *slot, char c, long long n) {
     replyBlock *b = slot;
+    VL_ASSERT(b->size == 0 && b->used == 0); /* a slot is set once */
     char buf[DEFER_SLOT];
     buf[0] = c;
     int l = utilLLToStr(buf + 1, sizeof(buf) - 3, n);
@@ -266,6 +267,7 @@ int replyIov(replyBuf *rb, struct iovec *iov, int max) {
 }
 
 void replyConsumed(replyBuf *rb, size_t n) {
+    VL_ASSERT(n <= rb->bytes);
     rb->bytes -= n;
     n += rb->sent;
     while (rb->head && n >= rb->head->used) {

@@ -617,3 +617,11 @@ void *vlMemdup(const void *p, size_t len) {
     memcpy(d, p, len);
     return d;
 }
+
+#ifdef VL_ASSERTS
+void utilAssertFailed(const char *cond, const char *file, int line) {
+    fprintf(stderr, "valkey-lite: assertion failed: %s (%s:%d)\n", cond, file, line);
+    fflush(stderr);
+    abort();
+}
+#endif

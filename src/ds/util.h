@@ -11,6 +11,17 @@
 
 #define VL_UNUSED(x) ((void)(x))
 #define vlLikely(x) __builtin_expect(!!(x), 1)
+
+/* VL_ASSERT(cond): an invariant of a data structure or of the defrag cursor. Compiled in for
+ * sanitizer and debug builds (VL_ASSERTS, set by the Makefile), where a broken invariant
+ * stops the process at once with its place instead of corrupting data quietly; compiled out
+ * of release builds, where cond is not evaluated. */
+#ifdef VL_ASSERTS
+void utilAssertFailed(const char *cond, const char *file, int line) __attribute__((noreturn));
+#define VL_ASSERT(cond) ((cond) ? (void)0 : utilAssertFailed(#cond, __FILE__, __LINE__))
+#else
+#define VL_ASSERT(cond) ((void)0)
+#endif
 #define vlUnlikely(x) __builtin_expect(!!(x), 0)
 
 /* Strict conversions: the whole buffer must be the number, no spaces, no leading '+',

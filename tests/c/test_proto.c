@@ -170,7 +170,22 @@ static void testBigBulkRoom(void) {
     protoFree(&p);
 }
 
+/* Each parser keeps its own error text: with one buffer per thread, the second parser's error
+ * rewrote the first one's. */
+static void testErrorTextPerParser(void) {
+    proto a, b;
+    protoInit(&a, 512 * 1024 * 1024LL);
+    protoInit(&b, 512 * 1024 * 1024LL);
+    CHECK(protoParse(&a, "*1\r\nxyz\r\n", 10) == PROTO_ERROR);
+    CHECK(protoParse(&b, "*1\r\nqrs\r\n", 10) == PROTO_ERROR);
+    CHECK(strcmp(a.err, "Protocol error: expected '$', got 'x'") == 0);
+    CHECK(strcmp(b.err, "Protocol error: expected '$', got 'q'") == 0);
+    protoFree(&a);
+    protoFree(&b);
+}
+
 int main(void) {
+    RUN(testErrorTextPerParser);
     RUN(testMultibulkWhole);
     RUN(testEveryByteAndEverySplit);
     RUN(testPipelineAndReset);
