@@ -116,5 +116,8 @@ void configFree(vlServer *s);
 void configGetCommand(vlClient *c);
 void configSetCommand(vlClient *c);
 int configRewrite(vlServer *s, char *err, size_t errlen);
+/* Appends one value in the form the config parser reads back: bare when plain printable ASCII,
+ * else quoted with Redis's escapes, so that no value can start a line of its own. */
+void configQuoteArg(vstr **out, const char *p, size_t len);
 
 #endif

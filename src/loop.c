@@ -249,6 +249,8 @@ static int openListeners(vlServer *s, vlListener **old, int nold, char *err, siz
     s->nlisteners = 0;
     s->listen_port = 0;
     int taken_from[VL_MAX_BIND + 1];
+    char *closed[VL_MAX_BIND + 1]; /* old listeners closed to make room (see EADDRINUSE) */
+    int closed_port[VL_MAX_BIND + 1], nclosed = 0;
     if (port != 0) {
         int bound_any = 0, bound_port = port;
         for (int i = 0; i < s->cfg.nbind; i++) {
@@ -265,6 +267,19 @@ static int openListeners(vlServer *s, vlListener **old, int nold, char *err, siz
             char e[256];
             taken_from[s->nlisteners] = 0;
             int rc = listenTcp(s, a, bound_port, e, sizeof(e), &bound_port);
+            if (rc == -EADDRINUSE && nclosed == 0) {
+                /* a wildcard and a specific address cannot both hold one port: going from
+                 * "*" to "127.0.0.1" (or back) needs the old sockets on this port closed
+                 * first; they are re-opened if the new set fails */
+                for (int j = 0; j < nold; j++) {
+                    if (!old[j] || old[j]->is_unix || old[j]->port != bound_port) continue;
+                    closed[nclosed] = vlStrdup(old[j]->addr);
+                    closed_port[nclosed++] = old[j]->port;
+                    listenerFree(old[j]);
+                    old[j] = NULL;
+                }
+                if (nclosed) rc = listenTcp(s, a, bound_port, e, sizeof(e), &bound_port);
+            }
             if (rc == 0) {
                 bound_any = 1;
                 continue;
@@ -304,6 +319,7 @@ static int openListeners(vlServer *s, vlListener **old, int nold, char *err, siz
             if (rc != 0) goto fail;
         }
     }
+    for (int i = 0; i < nclosed; i++) vlFree(closed[i]);
     return VL_OK;
 
 fail:
@@ -318,6 +334,23 @@ fail:
                 break;
             }
         }
+    }
+    s->nlisteners = 0;
+    /* what was closed to make room is opened again, into old[]'s empty slots */
+    for (int i = 0; i < nclosed; i++) {
+        char e[256];
+        int p = closed_port[i];
+        if (listenTcp(s, closed[i], p, e, sizeof(e), &p) == 0) {
+            for (int j = 0; j < nold; j++) {
+                if (!old[j]) {
+                    old[j] = s->listeners[--s->nlisteners];
+                    break;
+                }
+            }
+        } else {
+            serverLog(s, LL_WARNING, "Could not listen again on %s:%d: %s", closed[i], p, e);
+        }
+        vlFree(closed[i]);
     }
     s->nlisteners = 0;
     s->listen_port = old_listen_port;
@@ -430,9 +463,11 @@ int loopRebind(vlServer *s, char *err, size_t errlen) {
     int nold = s->nlisteners;
     memcpy(old, s->listeners, sizeof(old[0]) * (size_t)nold);
     if (openListeners(s, old, nold, err, errlen) != VL_OK) {
-        /* the old set, exactly as it was (what was taken went back to old[]) */
-        memcpy(s->listeners, old, sizeof(old[0]) * (size_t)nold);
-        s->nlisteners = nold;
+        /* the old set as it was (what was taken went back to old[]; what was closed to
+         * make room was opened again, unless that failed and was logged) */
+        s->nlisteners = 0;
+        for (int i = 0; i < nold; i++)
+            if (old[i]) s->listeners[s->nlisteners++] = old[i];
         return VL_ERR;
     }
     for (int i = 0; i < nold; i++) /* what the new set did not take */

@@ -28,16 +28,6 @@ static void usage(void) {
                     "       ./valkey-lite-server valkey-lite.conf --loglevel verbose\n");
 }
 
-/* Quote an argument so that protoSplitArgs gives it back unchanged. */
-static void catQuoted(vstr **out, const char *a) {
-    vstrCat(out, "\"", 1);
-    for (const char *p = a; *p; p++) {
-        if (*p == '"' || *p == '\\') vstrCat(out, "\\", 1);
-        vstrCat(out, p, 1);
-    }
-    vstrCat(out, "\"", 1);
-}
-
 static void writePidfile(vlServer *s) {
     if (!s->cfg.pidfile || !s->cfg.pidfile[0]) return;
     char *path = serverResolvePath(s, s->cfg.pidfile);
@@ -80,7 +70,7 @@ static int loadArgs(vlServer *s, int argc, char **argv) {
             vstrCatStr(&opts, argv[i] + 2);
         } else if (opts) {
             vstrCat(&opts, " ", 1);
-            catQuoted(&opts, argv[i]);
+            configQuoteArg(&opts, argv[i], strlen(argv[i])); /* a newline stays in its value */
         } else {
             fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\nUnexpected argument '%s'\n",
                     argv[i]);

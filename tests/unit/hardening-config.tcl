@@ -13,10 +13,10 @@ proc conf_text {} {
 start_server {tags {"hardening"}} {
     test "CONFIG SET bind takes addresses only: no line can be injected into the file" {
         set evil "127.0.0.1 \"-x\nenable-debug-command yes\nrequirepass injected\""
-        assert_error "*possibly related to argument 'bind'*Invalid bind address*" \
+        assert_error "*possibly related to argument 'bind') - Failed to bind to specified addresses.*" \
             [list r config set bind $evil]
         foreach bad {"127.0.0.1 localhost;" "- " "1.2.3.4.5" "fe80::1%eth0\nx" "::1%"} {
-            assert_error "*Invalid bind address*" [list r config set bind $bad]
+            assert_error "*Failed to bind to specified addresses.*" [list r config set bind $bad]
         }
         assert_equal {bind 127.0.0.1} [r config get bind]
         r config rewrite
@@ -198,6 +198,47 @@ tags {"hardening"} {
             exec {*}$cli -h 127.0.0.1 -a pw --no-auth-warning CONFIG SET requirepass ""
             exec {*}$cli -h 127.0.0.1 CONFIG SET protected-mode no
             assert_equal PONG [exec {*}$cli -h 10.123.45.1 PING]
+        } finally {
+            if {$pid} { vl_kill $pid }
+            catch {exec ip netns del $ns}
+        }
+    }
+}
+
+tags {"hardening"} {
+    test "Rebinding between * and 127.0.0.1 on one port, and back after a failure" {
+        if {![netns_usable]} {
+            puts "    \[skip\]: needs root, ip and redis-cli for a network namespace"
+            return
+        }
+        set ns "vlbind[pid]"
+        if {[catch {exec ip netns add $ns} e]} {
+            puts "    \[skip\]: cannot create a network namespace: $e"
+            return
+        }
+        set pid 0
+        try {
+            exec ip -n $ns link set lo up
+            set port [get_free_port]
+            set dir [file join $::vl::cfg(tmpdir) "netnsbind.[pid]"]
+            file mkdir $dir
+            # "*" only ever binds inside the private namespace
+            set pid [exec ip netns exec $ns $::vl::cfg(server) --port $port --bind * \
+                >$dir/stdout 2>@1 &]
+            vl_master track $pid
+            set cli [list ip netns exec $ns redis-cli -h 127.0.0.1 -p $port]
+            wait_for_condition 100 50 {![catch {exec {*}$cli PING} r] && $r eq "PONG"} else {
+                fail "server in $ns did not answer"
+            }
+            # the wildcard holds the port: the specific address needs it closed first
+            assert_equal OK [exec {*}$cli CONFIG SET bind 127.0.0.1]
+            assert_equal PONG [exec {*}$cli PING]
+            assert_equal OK [exec {*}$cli CONFIG SET bind *]
+            assert_equal PONG [exec {*}$cli PING]
+            # a set that cannot be had: the wildcard listener comes back
+            assert_match "*Failed*" [exec {*}$cli CONFIG SET bind "127.0.0.1 10.9.9.9" 2>@1]
+            assert_equal {bind *} [split [exec {*}$cli CONFIG GET bind] \n]
+            assert_equal PONG [exec {*}$cli PING]
         } finally {
             if {$pid} { vl_kill $pid }
             catch {exec ip netns del $ns}

@@ -1,0 +1,321 @@
+/* config_file.c - configuration as text in files: loading a config file (includes, Redis's
+ * quoting rules, errors with file and line) and CONFIG REWRITE (Redis's in-place rewrite,
+ * every value quoted so that none can start a line).
+ *
+ * Both walk config.c's directive table (config_int.h): a directive added there is read and
+ * rewritten here without a line of its own. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "config_int.h"
+#include "server.h"
+
+/* ------------------------------------------------------------------- config file */
+
+/* The file's text, or NULL with the reason in err. */
+/* Regular files only: "include -" would read the server's stdin, and a FIFO could hang the
+ * load for good. */
+static char *cfgReadFile(const char *path, int *errnum, char *err, size_t errlen) {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        *errnum = EINVAL;
+        snprintf(err, errlen, "not a regular file");
+        return NULL;
+    }
+    char *text = utilReadFile(path, CFG_MAX_FILE);
+    *errnum = text ? 0 : errno;
+    if (!text && errno == EFBIG)
+        snprintf(err, errlen, "file too large (over %d bytes)", CFG_MAX_FILE);
+    else if (!text)
+        snprintf(err, errlen, "%s", strerror(errno));
+    return text;
+}
+
+static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, unsigned *hooks,
+                   char *err, size_t errlen);
+
+/* One directive line, already split. Returns VL_ERR with the bare reason in why, or with
+ * *nested set when err already holds a complete message from an included file. */
+static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsigned *hooks,
+                            char *why, size_t whylen, int *nested, char *err, size_t errlen) {
+    if (!strcasecmp(argv[0], "include")) {
+        if (argc != 2) {
+            snprintf(why, whylen, "wrong number of arguments");
+            return VL_ERR;
+        }
+        if (depth >= CFG_MAX_INCLUDE_DEPTH) {
+            snprintf(why, whylen, "include nesting too deep (more than %d levels)",
+                     CFG_MAX_INCLUDE_DEPTH);
+            return VL_ERR;
+        }
+        char e[256];
+        int en;
+        char *text = cfgReadFile(argv[1], &en, e, sizeof e);
+        if (!text) {
+            snprintf(why, whylen, "can't open include file '%s': %s", argv[1], e);
+            return VL_ERR;
+        }
+        int rc = cfgLoad(s, text, argv[1], depth + 1, hooks, err, errlen);
+        vlFree(text);
+        *nested = 1;
+        return rc;
+    }
+    const cfgDef *d = cfgLookup(argv[0], strlen(argv[0]), NULL);
+    if (!d) {
+        snprintf(why, whylen, "Bad directive or wrong number of arguments");
+        return VL_ERR;
+    }
+    if (argc < 2 || (!(d->flags & CF_MULTIARG) && argc != 2)) {
+        snprintf(why, whylen, "wrong number of arguments");
+        return VL_ERR;
+    }
+    if ((d->flags & CF_IMMUTABLE) && s->cfg_applied) {
+        snprintf(why, whylen, "can't set immutable config");
+        return VL_ERR;
+    }
+    /* `save "3600 1 300 100"` and `save ""`: one argument holding the whole list */
+    int rc = argc == 2 ? cfgSetText(&s->cfg, d, argv[1], why, whylen)
+                       : cfgSet(&s->cfg, d, argc - 1, argv + 1, why, whylen);
+    if (rc == VL_OK) *hooks |= 1u << d->hook;
+    return rc;
+}
+
+static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, unsigned *hooks,
+                   char *err, size_t errlen) {
+    const char *p = text;
+    int lineno = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        const char *line = p;
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        p = nl ? nl + 1 : p + len;
+        lineno++;
+        while (len && strchr(" \t\r", line[0])) line++, len--;
+        while (len && strchr(" \t\r", line[len - 1])) len--;
+        if (len == 0 || line[0] == '#') continue;
+        char why[512];
+        int argc = 0, nested = 0, rc = VL_ERR;
+        char **argv = len <= CFG_MAX_LINE ? cfgSplit(line, len, &argc) : NULL;
+        if (len > CFG_MAX_LINE)
+            snprintf(why, sizeof why, "line too long");
+        else if (!argv)
+            snprintf(why, sizeof why, "%s",
+                     argc == -1 ? "Unbalanced quotes in configuration line"
+                                : "too many arguments in configuration line");
+        else if (argc == 0) /* only separators the trim above does not know (\v, \f) */
+            rc = VL_OK;
+        else
+            rc = cfgLoadDirective(s, argc, argv, depth, hooks, why, sizeof why, &nested, err,
+                                  errlen);
+        vlFree(argv);
+        if (rc != VL_OK) {
+            if (!nested) snprintf(err, errlen, "%s:%d: %s", fname, lineno, why);
+            return VL_ERR;
+        }
+    }
+    return VL_OK;
+}
+
+int configLoadText(vlServer *s, const char *text, const char *fname, char *err, size_t errlen) {
+    unsigned hooks = 0;
+    if (cfgLoad(s, text, fname ? fname : "(config)", 0, &hooks, err, errlen) != VL_OK)
+        return VL_ERR;
+    char e[256];
+    if (cfgRunHooks(s, hooks, e, sizeof e)) {
+        snprintf(err, errlen, "%s: %s", fname ? fname : "(config)", e);
+        return VL_ERR;
+    }
+    return VL_OK;
+}
+
+int configLoadFile(vlServer *s, const char *path, char *err, size_t errlen) {
+    char e[256];
+    int en;
+    char *text = cfgReadFile(path, &en, e, sizeof e);
+    if (!text) {
+        snprintf(err, errlen, "Fatal error, can't open config file '%s': %s", path, e);
+        return VL_ERR;
+    }
+    int rc = configLoadText(s, text, path, err, errlen);
+    vlFree(text);
+    return rc;
+}
+
+/* ------------------------------------------------------------------- writing config text */
+
+/* One argument in a form protoSplitArgs reads back: bare when that is safe, else quoted. */
+void configQuoteArg(vstr **out, const char *p, size_t len) {
+    int bare = len > 0;
+    for (size_t i = 0; i < len && bare; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch <= ' ' || ch >= 127 || ch == '"' || ch == '\'' || ch == '\\') bare = 0;
+    }
+    if (bare) {
+        vstrCat(out, p, len);
+        return;
+    }
+    vstrCat(out, "\"", 1);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        switch (ch) {
+        case '\\': vstrCatStr(out, "\\\\"); break;
+        case '"': vstrCatStr(out, "\\\""); break;
+        case '\n': vstrCatStr(out, "\\n"); break;
+        case '\r': vstrCatStr(out, "\\r"); break;
+        case '\t': vstrCatStr(out, "\\t"); break;
+        default:
+            if (ch < ' ' || ch >= 127)
+                vstrCatFmt(out, "\\x%02x", ch);
+            else
+                vstrCat(out, &p[i], 1);
+        }
+    }
+    vstrCat(out, "\"", 1);
+}
+
+/* "name value" for a config file. human: memory values in units when exact (rewrite). */
+static void cfgCatLine(vstr **out, const vlConfigValues *cv, const cfgDef *d, int human) {
+    vstrCatStr(out, d->name);
+    vstrCat(out, " ", 1);
+    long long m = d->type == CT_MEM ? *(const long long *)CV_CPTR(cv, d) : 0;
+    if (human && m > 0 && m % GB == 0)
+        vstrCatFmt(out, "%lldgb", m / GB);
+    else if (human && m > 0 && m % MB == 0)
+        vstrCatFmt(out, "%lldmb", m / MB);
+    else if (human && m > 0 && m % KB == 0)
+        vstrCatFmt(out, "%lldkb", m / KB);
+    else {
+        vstr *v = cfgGetNew(cv, d);
+        int argc = 0;
+        char **argv = (d->flags & CF_MULTIARG) && v->len ? cfgSplit(v->buf, v->len, &argc) : NULL;
+        if (argv) { /* each element of a list quoted on its own: no value can start a line */
+            for (int i = 0; i < argc; i++) {
+                if (i) vstrCat(out, " ", 1);
+                configQuoteArg(out, argv[i], strlen(argv[i]));
+            }
+            vlFree(argv);
+        } else {
+            configQuoteArg(out, v->buf, v->len);
+        }
+        vstrFree(v);
+    }
+}
+
+/* Redis's rewrite: comments, blank lines, include and unknown lines stay where they are; the
+ * first line of each known directive is replaced in place by its current value (even when
+ * that is the default: the user wrote it there), further lines of the same directive are
+ * dropped (bind and client-output-buffer-limit become one line), and directives that differ
+ * from their default but had no line are appended under the signature comment. */
+int configRewrite(vlServer *s, char *err, size_t errlen) {
+    if (!s->configfile) {
+        snprintf(err, errlen, "ERR The server is running without a config file");
+        return VL_ERR;
+    }
+    char *real = realpath(s->configfile, NULL);
+    const char *path = real ? real : s->configfile;
+    char e[256];
+    int en;
+    char *text = cfgReadFile(path, &en, e, sizeof e);
+    if (!text && en != ENOENT) {
+        snprintf(err, errlen, "ERR Rewriting config file: %s", e);
+        free(real);
+        return VL_ERR;
+    }
+    if (!text) text = vlStrdup("");
+
+    size_t nlines = 1;
+    for (const char *q = text; *q; q++) nlines += *q == '\n';
+    const char **lp = vlMalloc(sizeof(*lp) * nlines);
+    size_t *ll = vlMalloc(sizeof(*ll) * nlines);
+    vstr **repl = vlCalloc(sizeof(*repl) * nlines);
+    unsigned char *drop = vlCalloc(nlines);
+    long first[cfgCount];
+    for (size_t i = 0; i < cfgCount; i++) first[i] = -1;
+    int have_sig = 0;
+
+    size_t n = 0;
+    for (const char *q = text; *q;) {
+        const char *nl = strchr(q, '\n');
+        size_t len = nl ? (size_t)(nl - q) : strlen(q);
+        lp[n] = q;
+        ll[n] = len;
+        q = nl ? nl + 1 : q + len;
+        const char *t = lp[n];
+        size_t tl = len;
+        while (tl && strchr(" \t\r", t[0])) t++, tl--;
+        while (tl && strchr(" \t\r", t[tl - 1])) tl--;
+        if (tl >= strlen(CFG_REWRITE_SIGNATURE) &&
+            !strncmp(t, CFG_REWRITE_SIGNATURE, strlen(CFG_REWRITE_SIGNATURE)))
+            have_sig = 1;
+        if (tl && t[0] != '#' && tl <= CFG_MAX_LINE) {
+            int argc;
+            char **argv = cfgSplit(t, tl, &argc);
+            const cfgDef *d = argv && argc ? cfgLookup(argv[0], strlen(argv[0]), NULL) : NULL;
+            if (d) {
+                if (first[d - cfgTable] < 0)
+                    first[d - cfgTable] = (long)n;
+                else
+                    drop[n] = 1;
+            }
+            vlFree(argv);
+        }
+        n++;
+    }
+
+    vlConfigValues defaults;
+    cfgValuesInit(&defaults);
+    vstr *tail = NULL;
+    for (size_t i = 0; i < cfgCount; i++) {
+        const cfgDef *d = &cfgTable[i];
+        vstr *cur = cfgGetNew(&s->cfg, d), *def = cfgGetNew(&defaults, d);
+        int is_default = !(d->flags & CF_ALWAYS_REWRITE) && cur->len == def->len &&
+                         !memcmp(cur->buf, def->buf, cur->len);
+        vstrFree(cur);
+        vstrFree(def);
+        if (first[i] >= 0) {
+            repl[first[i]] = vstrNew("", 0);
+            cfgCatLine(&repl[first[i]], &s->cfg, d, 1);
+        } else if (!is_default) {
+            cfgCatLine(&tail, &s->cfg, d, 1);
+            vstrCat(&tail, "\n", 1);
+        }
+    }
+    cfgValuesFree(&defaults);
+
+    vstr *outv = vstrNew("", 0);
+    for (size_t i = 0; i < n; i++) {
+        if (drop[i]) continue;
+        if (repl[i])
+            vstrCat(&outv, repl[i]->buf, repl[i]->len);
+        else
+            vstrCat(&outv, lp[i], ll[i]);
+        vstrCat(&outv, "\n", 1);
+    }
+    if (tail) {
+        if (!have_sig) vstrCatStr(&outv, CFG_REWRITE_SIGNATURE "\n");
+        vstrCat(&outv, tail->buf, tail->len);
+        vstrFree(tail);
+    }
+    int rc = VL_OK;
+    if (utilWriteFileAtomic(path, outv->buf, outv->len) != 0) {
+        snprintf(err, errlen, "ERR Rewriting config file: %s", strerror(errno));
+        rc = VL_ERR;
+    }
+
+    vstrFree(outv);
+    for (size_t i = 0; i < n; i++) vstrFree(repl[i]);
+    vlFree(repl);
+    vlFree(drop);
+    vlFree(lp);
+    vlFree(ll);
+    vlFree(text);
+    free(real);
+    return rc;
+}
