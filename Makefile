@@ -144,6 +144,7 @@ run: all
 	./$(SERVER) valkey-lite.conf
 
 test-c: all $(CTEST_BINS)
+	@for t in $(CTEST_BINS); do echo "== $$t"; $$t || exit 1; done
 
 test: all $(CTEST_BINS)
 	tclsh tests/test_helper.tcl --ctests "$(CTEST_BINS)" $(TEST_ARGS)

@@ -1,5 +1,6 @@
 #!/bin/sh
-# deps/install.sh: install the Debian packages valkey-lite needs (only those missing),
+# deps/install.sh [extra packages...]: install the Debian packages valkey-lite needs (only
+# those missing), plus the extra ones named,
 # make sure a freshly installed redis-server package does not leave a system redis
 # running, then run deps/check.sh and exit with its status. See deps/README.md.
 
@@ -7,6 +8,9 @@ set -u
 
 PKGS="libevent-dev libjemalloc-dev libhiredis-dev tcl8.6 tcl redis-tools redis-server"
 PKGS="$PKGS pkg-config netcat-openbsd binutils gcc make gnuplot-nox"
+# Arguments add packages for optional work (CI: clang for the fuzzers, clang-format for the
+# format check, iproute2 for the tests that make network namespaces).
+PKGS="$PKGS $*"
 
 here=$(cd "$(dirname "$0")" && pwd)
 SUDO=""
