@@ -196,15 +196,16 @@ static int qbufReserve(vlClient *c, size_t need) {
 }
 
 /* How much room the next read gets. A big bulk is read into room of its own, but room grows
- * with the bytes that actually came: at most as much again as the command has so far
- * (doubling), never the whole declared length at once. A header that declares 512 MB and is
- * followed by 1 KB costs 16 KB, not 512 MB; an honest 10 MB value is read with ~10 doublings
- * (each copy is of bytes that arrived, so the total copied stays under the value's size). */
+ * with the bytes that actually came: up to three times what the command has so far (the
+ * buffer grows fourfold), never the whole declared length at once. A header that declares
+ * 512 MB and is followed by 1 KB costs 16-64 KB, not 512 MB. Fourfold rather than doubling:
+ * the helper that built the same fix measured ~40% more page faults for a 10 MB SET when
+ * doubling (more reallocs, each touching fresh pages). */
 static size_t readRoom(vlClient *c) {
     size_t pending = c->qlen - c->qpos;
     size_t big = protoBigBulkRemaining(&c->proto, pending);
     if (big <= QBUF_CHUNK) return QBUF_CHUNK;
-    size_t step = pending > QBUF_CHUNK ? pending : QBUF_CHUNK;
+    size_t step = pending > QBUF_CHUNK ? 3 * pending : QBUF_CHUNK;
     return big < step ? big : step;
 }
 
