@@ -76,7 +76,12 @@ proc defrag_wait_done {{pass0 ""} {tries 1200}} {
 # the whole server could approach.
 proc defrag_check_slices {} {
     set cpu [s defrag_longest_slice_cpu_us]
-    assert {$cpu <= 5000} "longest defrag slice used $cpu us of CPU"
+    puts "    longest slice: $cpu us of CPU, [s defrag_longest_slice_us] us of wall time"
+    # A slice that ignored its deadline would run for tens of ms or more. The figure for the
+    # pub/sub scenario on 2026-12-04: 1.3-2.1 ms in six runs (this build and the previous
+    # session's alike), 5.4 and 5.8 ms while other test suites loaded both cores (IPIs and
+    # cache misses charged to the slice): hence 10 ms.
+    assert {$cpu <= 10000} "longest defrag slice used $cpu us of CPU"
     # Wall time only catches a slice that stalls off the CPU (a lock, a syscall): the CPU
     # bound above is the engine's. On this shared VM a slice of under 5 ms of CPU was once
     # 204 ms of wall time (the vCPU was not running it), so the bound is a loose one.
