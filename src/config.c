@@ -454,7 +454,10 @@ static int hookListen(vlServer *s, char *err, size_t errlen) {
     char why[256];
     if (loopRebind(s, why, sizeof(why)) == VL_OK) return VL_OK;
     serverLog(s, LL_WARNING, "Failed to bind: %s", why);
-    snprintf(err, errlen, "Failed to bind to specified addresses.");
+    /* Redis's two texts: a new port that cannot be had, or addresses that cannot */
+    snprintf(err, errlen, "%s",
+             s->cfg.port != s->listen_port ? "Unable to listen on this port. Check server logs."
+                                           : "Failed to bind to specified addresses.");
     return VL_ERR;
 }
 

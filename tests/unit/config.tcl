@@ -276,7 +276,7 @@ start_server {} {
         set before [r config get port hz]
         catch {r config set hz 15 port $busy} e
         close $sock
-        assert_match "ERR CONFIG SET failed (possibly related to argument 'port') - *" $e
+        assert_equal "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port. Check server logs." $e
         assert_equal $before [r config get port hz]
         set c [new_client]
         assert_equal PONG [$c ping]
