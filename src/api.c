@@ -99,7 +99,7 @@ vlServer *vlServerNew(const char *config_text, char *err, size_t errlen) {
     vlServer *s = apiServerNew(0, err, errlen);
     if (!s) return NULL;
     vlHeap *prev = allocHeapEnter(s->heap);
-    int rc = config_text ? configLoadText(s, config_text, "(config)", err, errlen) : VL_OK;
+    int rc = config_text ? configLoadText(s, config_text, err, errlen) : VL_OK;
     allocHeapLeave(prev);
     if (rc != VL_OK) {
         vlServerFree(s);

@@ -14,6 +14,7 @@
  * rewrite, GET and defaults each had to repeat), and a byte copy of the whole struct for
  * rollback (owned strings and the process-wide cwd make that wrong). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -51,6 +52,25 @@ static const cfgEnum enumProtected[] = {{"no", 0}, {"yes", 1}, {"local", 2}, {NU
 static const cfgEnum enumFsync[] = {{"always", 0}, {"everysec", 1}, {"no", 2}, {NULL, 0}};
 static const cfgEnum enumOomAdj[] = {
     {"no", 0}, {"yes", 1}, {"relative", 1}, {"absolute", 2}, {NULL, 0}};
+
+static const cfgEnum enumSupervised[] = {
+    {"upstart", 0}, {"systemd", 1}, {"auto", 2}, {"no", 3}, {NULL, 0}};
+static const cfgEnum enumSyslog[] = {{"user", 0},   {"local0", 1}, {"local1", 2}, {"local2", 3},
+                                     {"local3", 4}, {"local4", 5}, {"local5", 6}, {"local6", 7},
+                                     {"local7", 8}, {NULL, 0}};
+static const cfgEnum enumDisklessLoad[] = {
+    {"disabled", 0}, {"on-empty-db", 1}, {"swapdb", 2}, {"flush-before-load", 3}, {NULL, 0}};
+static const cfgEnum enumAclPubsub[] = {{"allchannels", 1}, {"resetchannels", 0}, {NULL, 0}};
+static const cfgEnum enumSanitize[] = {{"no", 0}, {"yes", 1}, {"clients", 2}, {NULL, 0}};
+static const cfgEnum enumEndpoint[] = {
+    {"ip", 0}, {"hostname", 1}, {"unknown-endpoint", 2}, {NULL, 0}};
+static const cfgEnum enumPropagation[] = {
+    {"ignore", 0}, {"panic", 1}, {"panic-on-replicas", 2}, {NULL, 0}};
+static const cfgEnum enumShutdownSig[] = {{"default", 0}, {"save", 1},  {"nosave", 2},
+                                          {"now", 3},     {"force", 4}, {NULL, 0}};
+static const cfgEnum enumLogFormat[] = {{"legacy", 0}, {"logfmt", 1}, {NULL, 0}};
+static const cfgEnum enumLogTs[] = {{"legacy", 0}, {"iso8601", 1}, {"milliseconds", 2}, {NULL, 0}};
+static const cfgEnum enumTlsAuth[] = {{"no", 0}, {"yes", 1}, {"optional", 2}, {NULL, 0}};
 
 /* ------------------------------------------------------------------- checks and specials */
 
@@ -99,6 +119,28 @@ static int checkLogfile(long long num, const char *str, char *err, size_t errlen
         return VL_ERR;
     }
     return VL_OK;
+}
+
+/* Inert directives that ask for what this server cannot do are refused, with a reason. */
+static int checkNoReplica(long long num, const char *str, char *err, size_t errlen) {
+    VL_UNUSED(num);
+    if (str[0] == '\0' || !strcasecmp(str, "no one")) return VL_OK;
+    snprintf(err, errlen, "replication is not supported by this server");
+    return VL_ERR;
+}
+
+static int checkNoTls(long long num, const char *str, char *err, size_t errlen) {
+    VL_UNUSED(str);
+    if (num == 0) return VL_OK;
+    snprintf(err, errlen, "TLS is not supported by this server");
+    return VL_ERR;
+}
+
+static int checkNoModule(long long num, const char *str, char *err, size_t errlen) {
+    VL_UNUSED(num);
+    if (str[0] == '\0') return VL_OK;
+    snprintf(err, errlen, "modules are not supported by this server");
+    return VL_ERR;
 }
 
 static int oneEmpty(int argc, char **argv) {
@@ -441,6 +483,143 @@ const cfgDef cfgTable[] = {
     BOOL("rdbcompression", NULL, 0, rdbcompression, 1, NULL),
     BOOL("rdbchecksum", NULL, 0, rdbchecksum, 1, NULL),
     BOOL_HOOK("jemalloc-bg-thread", NULL, 0, jemalloc_bg_thread, 1, HOOK_BGTHREAD),
+
+    /* Accepted for compatibility with Valkey 8's and Redis 7's configuration files, checked
+     * as they check them, stored for CONFIG GET and REWRITE, with no effect here (replication,
+     * cluster, TLS, AOF and RDB tuning, ...). The startup log names the ones a configuration
+     * sets. A value that asks for what this server cannot do is refused: a replicaof other
+     * than "no one", a tls-port, a module. */
+    INERT_BOOL("rdb-del-sync-files", NULL, 0, 0, "no"),
+    INERT_BOOL("repl-disable-tcp-nodelay", NULL, 0, 1, "no"),
+    INERT_BOOL("dual-channel-replication-enabled", NULL, 0, 2, "no"),
+    INERT_BOOL("aof-rewrite-incremental-fsync", NULL, 0, 3, "yes"),
+    INERT_BOOL("no-appendfsync-on-rewrite", NULL, 0, 4, "no"),
+    INERT_BOOL("cluster-require-full-coverage", NULL, 0, 5, "yes"),
+    INERT_BOOL("rdb-save-incremental-fsync", NULL, 0, 6, "yes"),
+    INERT_BOOL("aof-load-truncated", NULL, 0, 7, "yes"),
+    INERT_BOOL("aof-use-rdb-preamble", NULL, 0, 8, "yes"),
+    INERT_BOOL("aof-timestamp-enabled", NULL, 0, 9, "no"),
+    INERT_BOOL("cluster-replica-no-failover", "cluster-slave-no-failover", 0, 10, "no"),
+    INERT_BOOL("replica-ignore-maxmemory", "slave-ignore-maxmemory", 0, 11, "yes"),
+    INERT_BOOL("cluster-allow-reads-when-down", NULL, 0, 12, "no"),
+    INERT_BOOL("cluster-allow-pubsubshard-when-down", NULL, 0, 13, "yes"),
+    INERT_BOOL("crash-memcheck-enabled", NULL, 0, 14, "yes"),
+    INERT_BOOL("use-exit-on-panic", NULL, 0, 15, "no"),
+    INERT_BOOL("disable-thp", NULL, CF_IMMUTABLE, 16, "yes"),
+    INERT_BOOL("cluster-allow-replica-migration", NULL, 0, 17, "yes"),
+    INERT_BOOL("replica-announced", NULL, 0, 18, "yes"),
+    INERT_BOOL("latency-tracking", NULL, 0, 19, "yes"),
+    INERT_BOOL("aof-disable-auto-gc", NULL, 0, 20, "no"),
+    INERT_BOOL("replica-ignore-disk-write-errors", NULL, 0, 21, "no"),
+    INERT_BOOL("extended-redis-compatibility", NULL, 0, 22, "no"),
+    INERT_BOOL("enable-debug-assert", NULL, CF_IMMUTABLE, 23, "no"),
+    INERT_BOOL("cluster-slot-stats-enabled", NULL, 0, 24, "no"),
+    INERT_BOOL("hide-user-data-from-log", NULL, 0, 25, "yes"),
+    INERT_STR("aclfile", NULL, CF_IMMUTABLE, 26, ""),
+    INERT_STR("unixsocketgroup", NULL, CF_IMMUTABLE, 27, ""),
+    INERT_STR("replica-announce-ip", "slave-announce-ip", 0, 28, ""),
+    INERT_STR("primaryuser", "masteruser", 0, 29, ""),
+    INERT_STR("cluster-announce-ip", NULL, 0, 30, ""),
+    INERT_STR("cluster-announce-client-ipv4", NULL, 0, 31, ""),
+    INERT_STR("cluster-announce-client-ipv6", NULL, 0, 32, ""),
+    INERT_STR("cluster-config-file", NULL, CF_IMMUTABLE, 33, "nodes.conf"),
+    INERT_STR("cluster-announce-hostname", NULL, 0, 34, ""),
+    INERT_STR("cluster-announce-human-nodename", NULL, 0, 35, ""),
+    INERT_STR("syslog-ident", NULL, CF_IMMUTABLE, 36, "valkey"),
+    INERT_STR("appendfilename", NULL, CF_IMMUTABLE, 37, "appendonly.aof"),
+    INERT_STR("appenddirname", NULL, CF_IMMUTABLE, 38, "appendonlydir"),
+    INERT_STR("server-cpulist", "server_cpulist", CF_IMMUTABLE, 39, ""),
+    INERT_STR("bio-cpulist", "bio_cpulist", CF_IMMUTABLE, 40, ""),
+    INERT_STR("aof-rewrite-cpulist", "aof_rewrite_cpulist", CF_IMMUTABLE, 41, ""),
+    INERT_STR("bgsave-cpulist", "bgsave_cpulist", CF_IMMUTABLE, 42, ""),
+    INERT_STR("ignore-warnings", NULL, 0, 43, ""),
+    INERT_STR("proc-title-template", NULL, 0, 44, "{title} {listen-addr} {server-mode}"),
+    INERT_STR("bind-source-addr", NULL, 0, 45, ""),
+    INERT_STR("req-res-logfile", NULL, CF_IMMUTABLE, 46, ""),
+    INERT_STR("locale-collate", NULL, 0, 47, ""),
+    INERT_STR("debug-context", NULL, 0, 48, ""),
+    INERT_STR("primaryauth", "masterauth", 0, 49, ""),
+    INERT_STR("availability-zone", NULL, 0, 50, ""),
+    INERT_ENUM("supervised", NULL, CF_IMMUTABLE, 51, "no", enumSupervised),
+    INERT_ENUM("syslog-facility", NULL, CF_IMMUTABLE, 52, "local0", enumSyslog),
+    INERT_ENUM("repl-diskless-load", NULL, 0, 53, "disabled", enumDisklessLoad),
+    INERT_ENUM("acl-pubsub-default", NULL, 0, 54, "resetchannels", enumAclPubsub),
+    INERT_ENUM("sanitize-dump-payload", NULL, 0, 55, "no", enumSanitize),
+    INERT_ENUM("enable-module-command", NULL, CF_IMMUTABLE, 56, "no", enumProtected),
+    INERT_ENUM("cluster-preferred-endpoint-type", NULL, 0, 57, "ip", enumEndpoint),
+    INERT_ENUM("propagation-error-behavior", NULL, 0, 58, "ignore", enumPropagation),
+    INERT_ENUM("shutdown-on-sigint", NULL, CF_MULTIARG, 59, "default", enumShutdownSig),
+    INERT_ENUM("shutdown-on-sigterm", NULL, CF_MULTIARG, 60, "default", enumShutdownSig),
+    INERT_ENUM("log-format", NULL, 0, 61, "legacy", enumLogFormat),
+    INERT_ENUM("log-timestamp-format", NULL, 0, 62, "legacy", enumLogTs),
+    INERT_NUM("events-per-io-thread", NULL, 0, 63, "2", 0, INT_MAX),
+    INERT_NUM("prefetch-batch-max-size", NULL, 0, 64, "16", 0, 128),
+    INERT_NUM("auto-aof-rewrite-percentage", NULL, 0, 65, "100", 0, INT_MAX),
+    INERT_NUM("cluster-replica-validity-factor", "cluster-slave-validity-factor", 0, 66, "10", 0,
+              INT_MAX),
+    INERT_NUM("cluster-migration-barrier", NULL, 0, 67, "1", 0, INT_MAX),
+    INERT_NUM("repl-diskless-sync-delay", NULL, 0, 68, "5", 0, INT_MAX),
+    INERT_NUM("maxmemory-eviction-tenacity", NULL, 0, 69, "10", 0, 100),
+    INERT_NUM("replica-announce-port", "slave-announce-port", 0, 70, "0", 0, 65535),
+    INERT_NUM("cluster-port", NULL, CF_IMMUTABLE, 71, "0", 0, 65535),
+    INERT_NUM("cluster-announce-bus-port", NULL, 0, 72, "0", 0, 65535),
+    INERT_NUM("cluster-announce-port", NULL, 0, 73, "0", 0, 65535),
+    INERT_NUM("cluster-announce-tls-port", NULL, 0, 74, "0", 0, 65535),
+    INERT_NUM("repl-timeout", NULL, 0, 75, "60", 1, INT_MAX),
+    INERT_NUM("repl-ping-replica-period", "repl-ping-slave-period", 0, 76, "10", 1, INT_MAX),
+    INERT_NUM("rdb-key-save-delay", NULL, 0, 77, "0", INT_MIN, INT_MAX),
+    INERT_NUM("key-load-delay", NULL, 0, 78, "0", INT_MIN, INT_MAX),
+    INERT_NUM("min-replicas-to-write", "min-slaves-to-write", 0, 79, "0", 0, INT_MAX),
+    INERT_NUM("min-replicas-max-lag", "min-slaves-max-lag", 0, 80, "10", 0, INT_MAX),
+    INERT_NUM("watchdog-period", NULL, 0, 81, "0", 0, INT_MAX),
+    INERT_NUM("shutdown-timeout", NULL, 0, 82, "10", 0, INT_MAX),
+    INERT_NUM("repl-diskless-sync-max-replicas", NULL, 0, 83, "0", 0, INT_MAX),
+    INERT_NUM("socket-mark-id", NULL, CF_IMMUTABLE, 84, "0", 0, UINT_MAX),
+    INERT_NUM("max-new-connections-per-cycle", NULL, 0, 85, "10", 1, 1000),
+    INERT_NUM("max-new-tls-connections-per-cycle", NULL, 0, 86, "1", 1, 1000),
+    INERT_NUM("client-default-resp", NULL, CF_IMMUTABLE, 87, "2", 2, 3),
+    INERT_NUM("acllog-max-len", NULL, 0, 88, "128", 0, LONG_MAX),
+    INERT_NUM("cluster-blacklist-ttl", NULL, 0, 89, "60", 0, LLONG_MAX),
+    INERT_NUM("cluster-node-timeout", NULL, 0, 90, "15000", 0, LLONG_MAX),
+    INERT_NUM("cluster-ping-interval", NULL, 0, 91, "0", 0, LLONG_MAX),
+    INERT_NUM("stream-node-max-entries", NULL, 0, 92, "100", 0, LLONG_MAX),
+    INERT_MEM("repl-backlog-size", NULL, 0, 93, "10485760", 1, LLONG_MAX),
+    INERT_MEM("cluster-link-sendbuf-limit", NULL, 0, 94, "0", 0, LLONG_MAX),
+    INERT_MEM("stream-node-max-bytes", NULL, 0, 95, "4096", 0, LONG_MAX),
+    INERT_MEM("hll-sparse-max-bytes", NULL, 0, 96, "3000", 0, LONG_MAX),
+    INERT_NUM("tracking-table-max-keys", NULL, 0, 97, "1000000", 0, LONG_MAX),
+    INERT_MEM("maxmemory-clients", NULL, 0, 98, "0", -100, LLONG_MAX),
+    INERT_NUM("repl-backlog-ttl", NULL, 0, 99, "3600", 0, LONG_MAX),
+    INERT_MEM("auto-aof-rewrite-min-size", NULL, 0, 100, "67108864", 0, LLONG_MAX),
+    INERT_NUM("loading-process-events-interval-bytes", NULL, 0, 101, "2097152", 1024, INT_MAX),
+    INERT_CHECKED("tls-port", NULL, 0, 102, CT_LL, "0", 0, 65535, checkNoTls),
+    INERT_NUM("tls-session-cache-size", NULL, 0, 103, "20480", 0, INT_MAX),
+    INERT_NUM("tls-session-cache-timeout", NULL, 0, 104, "300", 0, INT_MAX),
+    INERT_BOOL("tls-cluster", NULL, 0, 105, "no"),
+    INERT_BOOL("tls-replication", NULL, 0, 106, "no"),
+    INERT_ENUM("tls-auth-clients", NULL, 0, 107, "yes", enumTlsAuth),
+    INERT_BOOL("tls-prefer-server-ciphers", NULL, 0, 108, "no"),
+    INERT_BOOL("tls-session-caching", NULL, 0, 109, "yes"),
+    INERT_STR("tls-cert-file", NULL, 0, 110, ""),
+    INERT_STR("tls-key-file", NULL, 0, 111, ""),
+    INERT_STR("tls-key-file-pass", NULL, 0, 112, ""),
+    INERT_STR("tls-client-cert-file", NULL, 0, 113, ""),
+    INERT_STR("tls-client-key-file", NULL, 0, 114, ""),
+    INERT_STR("tls-client-key-file-pass", NULL, 0, 115, ""),
+    INERT_STR("tls-dh-params-file", NULL, 0, 116, ""),
+    INERT_STR("tls-ca-cert-file", NULL, 0, 117, ""),
+    INERT_STR("tls-ca-cert-dir", NULL, 0, 118, ""),
+    INERT_STR("tls-protocols", NULL, 0, 119, ""),
+    INERT_STR("tls-ciphers", NULL, 0, 120, ""),
+    INERT_STR("tls-ciphersuites", NULL, 0, 121, ""),
+    INERT_LIST("oom-score-adj-values", NULL, CF_MULTIARG, 122, "0 200 800"),
+    INERT_CHECKED("replicaof", "slaveof", CF_MULTIARG | CF_IMMUTABLE, 123, CT_LIST, "", 0, 0,
+                  checkNoReplica),
+    INERT_LIST("latency-tracking-info-percentiles", NULL, CF_MULTIARG, 124, "50 99 99.9"),
+    INERT_BOOL("io-threads-do-reads", NULL, 0, 125, "no"), /* Redis 7.0 */
+    /* Valkey's and Redis's way of loading a module at start: there are no modules here */
+    INERT_CHECKED("loadmodule", NULL, CF_MULTIARG | CF_IMMUTABLE, 126, CT_LIST, "", 0, 0,
+                  checkNoModule),
 };
 
 #define CFG_COUNT (sizeof(cfgTable) / sizeof(cfgTable[0]))
@@ -557,13 +736,44 @@ static void cfgEnumList(const cfgEnum *e, char *err, size_t errlen) {
 /* Parses argv into the value of d in cv. On failure cv is unchanged and err says why. */
 int cfgSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err, size_t errlen) {
     if (d->type == CT_SPECIAL) return d->special->set(cv, d, argc, argv, err, errlen);
+    int kind = d->type == CT_INERT ? d->ikind : d->type;
+    vstr *list = NULL; /* an inert list or multi-value enum: its canonical text */
+    if (kind == CT_LIST || (kind == CT_ENUM && (d->flags & CF_MULTIARG))) {
+        for (int i = 0; i < argc; i++) {
+            if (kind == CT_ENUM) {
+                int k;
+                for (k = 0; d->enums[k].name && strcasecmp(d->enums[k].name, argv[i]); k++) {
+                }
+                if (!d->enums[k].name) {
+                    cfgEnumList(d->enums, err, errlen);
+                    vstrFree(list);
+                    return VL_ERR;
+                }
+            }
+            if (list) vstrCat(&list, " ", 1);
+            vstrCatStr(&list, argv[i]);
+        }
+        if (!list) list = vstrNew("", 0);
+        if (kind == CT_ENUM)
+            for (size_t i = 0; i < list->len; i++)
+                list->buf[i] = (char)tolower((unsigned char)list->buf[i]);
+        if (d->check && d->check(0, list->buf, err, errlen) != VL_OK) {
+            vstrFree(list);
+            return VL_ERR;
+        }
+        char **p = (char **)CV_PTR(cv, d);
+        vlFree(*p);
+        *p = vlStrdup(list->buf);
+        vstrFree(list);
+        return VL_OK;
+    }
     if (argc != 1) {
         snprintf(err, errlen, "wrong number of arguments");
         return VL_ERR;
     }
     const char *v = argv[0];
     long long num = 0;
-    switch (d->type) {
+    switch (kind) {
     case CT_BOOL:
         if (!strcasecmp(v, "yes"))
             num = 1;
@@ -577,10 +787,10 @@ int cfgSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err
     case CT_INT:
     case CT_LL:
     case CT_MEM:
-        if (d->type == CT_MEM ? !utilParseMemory(v, &num) : !utilStrToLL(v, strlen(v), &num)) {
+        if (kind == CT_MEM ? !utilParseMemory(v, &num) : !utilStrToLL(v, strlen(v), &num)) {
             snprintf(err, errlen, "%s",
-                     d->type == CT_MEM ? "argument must be a memory value"
-                                       : "argument couldn't be parsed into an integer");
+                     kind == CT_MEM ? "argument must be a memory value"
+                                    : "argument couldn't be parsed into an integer");
             return VL_ERR;
         }
         if (num < d->min || num > d->max) {
@@ -598,12 +808,25 @@ int cfgSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err
             return VL_ERR;
         }
         num = d->enums[i].val;
+        v = d->enums[i].name; /* canonical spelling, for an inert row's text */
         break;
     }
     case CT_STR: break;
     }
     if (d->check && d->check(num, v, err, errlen) != VL_OK) return VL_ERR;
     char *p = CV_PTR(cv, d);
+    if (d->type == CT_INERT) { /* stored as CONFIG GET shows it */
+        char buf[32];
+        const char *text = v;
+        if (kind == CT_BOOL) text = num ? "yes" : "no";
+        if (kind == CT_INT || kind == CT_LL || kind == CT_MEM) {
+            snprintf(buf, sizeof(buf), "%lld", num);
+            text = buf;
+        }
+        vlFree(*(char **)p);
+        *(char **)p = vlStrdup(text);
+        return VL_OK;
+    }
     switch (d->type) {
     case CT_BOOL:
     case CT_INT:
@@ -637,7 +860,8 @@ static void cfgGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
         vstrCatFmt(out, "%d", v);
         break;
     }
-    case CT_STR: strGet(cv, d, out); break;
+    case CT_STR:
+    case CT_INERT: strGet(cv, d, out); break;
     case CT_SPECIAL: d->special->get(cv, d, out); break;
     }
 }
@@ -713,6 +937,7 @@ void cfgValuesInit(vlConfigValues *cv) {
                 (d->sdef[0] == '\0' && (d->flags & CF_EMPTY_NULL)) ? NULL : vlStrdup(d->sdef);
             break;
         case CT_SPECIAL:
+        case CT_INERT:
             /* The table's defaults are known good; a failure here is a table bug. */
             if (cfgSetText(cv, d, d->sdef, e, sizeof e) != VL_OK) abort();
             break;
@@ -723,7 +948,7 @@ void cfgValuesInit(vlConfigValues *cv) {
 void cfgValuesFree(vlConfigValues *cv) {
     for (size_t i = 0; i < CFG_COUNT; i++) {
         const cfgDef *d = &cfgTable[i];
-        if (d->type == CT_STR) {
+        if (d->type == CT_STR || d->type == CT_INERT) {
             char **p = (char **)CV_PTR(cv, d);
             vlFree(*p);
             *p = NULL;
@@ -735,6 +960,29 @@ void cfgValuesFree(vlConfigValues *cv) {
 
 void configInitDefaults(vlServer *s) {
     cfgValuesInit(&s->cfg);
+}
+
+/* The names of the directives this configuration sets that have no effect here (a value other
+ * than the default), comma separated; NULL when there are none. */
+vstr *configInertSet(const vlServer *s) {
+    vlConfigValues *def = vlMalloc(sizeof(*def));
+    cfgValuesInit(def);
+    vstr *names = NULL;
+    for (size_t i = 0; i < CFG_COUNT; i++) {
+        const cfgDef *d = &cfgTable[i];
+        if (d->type != CT_INERT) continue;
+        const char *cur = *(char *const *)CV_PTR(&s->cfg, d);
+        const char *dv = *(char *const *)CV_PTR(def, d);
+        if (!strcmp(cur ? cur : "", dv ? dv : "")) continue;
+        if (names)
+            vstrCat(&names, ", ", 2);
+        else
+            names = vstrNew("", 0);
+        vstrCatStr(&names, d->name);
+    }
+    cfgValuesFree(def);
+    vlFree(def);
+    return names;
 }
 
 void configFree(vlServer *s) {
@@ -772,34 +1020,31 @@ static int argHasGlob(const protoArg *a) {
     return 0;
 }
 
+/* As Redis 7: a pattern matches names and aliases alike, and an alias that matches is answered
+ * under its own name (CONFIG GET * lists both spellings of a renamed directive). */
 void configGetCommand(vlClient *c) {
     if (c->argc < 3) {
         addReplyError(c, "ERR wrong number of arguments for 'config|get' command");
         return;
     }
-    const char *names[CFG_COUNT];
-    const cfgDef *defs[CFG_COUNT];
-    unsigned char seen[CFG_COUNT] = {0};
+    const char *names[2 * CFG_COUNT];
+    const cfgDef *defs[2 * CFG_COUNT];
+    unsigned char seen[CFG_COUNT][2] = {{0}}; /* [row][name, alias] */
     size_t n = 0;
     for (int a = 2; a < c->argc; a++) {
         const protoArg *pat = &c->argv[a];
-        if (!argHasGlob(pat)) {
-            const char *matched;
-            const cfgDef *d = cfgLookup(pat->ptr, pat->len, &matched);
-            if (d && !seen[d - cfgTable]) {
-                seen[d - cfgTable] = 1;
-                names[n] = matched;
-                defs[n++] = d;
-            }
-            continue;
-        }
+        int glob = argHasGlob(pat);
         for (size_t i = 0; i < CFG_COUNT; i++) {
             const cfgDef *d = &cfgTable[i];
-            if (seen[i]) continue;
-            if (utilGlobMatch(pat->ptr, pat->len, d->name, strlen(d->name), 1) ||
-                (d->alias && utilGlobMatch(pat->ptr, pat->len, d->alias, strlen(d->alias), 1))) {
-                seen[i] = 1;
-                names[n] = d->name;
+            for (int k = 0; k < 2; k++) {
+                const char *nm = k ? d->alias : d->name;
+                if (!nm || seen[i][k]) continue;
+                size_t l = strlen(nm);
+                int match = glob ? utilGlobMatch(pat->ptr, pat->len, nm, l, 1)
+                                 : l == pat->len && !strncasecmp(nm, pat->ptr, l);
+                if (!match) continue;
+                seen[i][k] = 1;
+                names[n] = nm;
                 defs[n++] = d;
             }
         }

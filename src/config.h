@@ -25,6 +25,8 @@ typedef struct vlClient vlClient;
 #define CLIENT_CLASS_REPLICA 2
 #define CLIENT_CLASS_COUNT 3
 
+#define VL_CONFIG_INERT_SLOTS 160
+
 typedef struct vlObufLimit {
     unsigned long long hard, soft;
     long long soft_seconds;
@@ -105,13 +107,16 @@ typedef struct vlConfigValues {
     int oom_score_adj;
     int lfu_log_factor, lfu_decay_time;
     int stop_writes_on_bgsave_error, rdbcompression, rdbchecksum, jemalloc_bg_thread;
+    /* directives accepted for compatibility with no effect here, as text (config.c) */
+    char *inert[VL_CONFIG_INERT_SLOTS];
 } vlConfigValues;
 
 /* config.c */
 int configSetOne(vlServer *s, const char *name, const char *value, char *err, size_t errlen);
-int configLoadText(vlServer *s, const char *text, const char *fname, char *err, size_t errlen);
+int configLoadText(vlServer *s, const char *text, char *err, size_t errlen);
 int configLoadFile(vlServer *s, const char *path, char *err, size_t errlen);
 void configInitDefaults(vlServer *s);
+vstr *configInertSet(const vlServer *s);
 void configFree(vlServer *s);
 void configGetCommand(vlClient *c);
 void configSetCommand(vlClient *c);

@@ -38,8 +38,8 @@ static char *cfgReadFile(const char *path, int *errnum, char *err, size_t errlen
     return text;
 }
 
-static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, unsigned *hooks,
-                   char *err, size_t errlen);
+static int cfgLoad(vlServer *s, const char *text, int depth, unsigned *hooks, char *err,
+                   size_t errlen);
 
 /* One directive line, already split. Returns VL_ERR with the bare reason in why, or with
  * *nested set when err already holds a complete message from an included file. */
@@ -62,7 +62,7 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
             snprintf(why, whylen, "can't open include file '%s': %s", argv[1], e);
             return VL_ERR;
         }
-        int rc = cfgLoad(s, text, argv[1], depth + 1, hooks, err, errlen);
+        int rc = cfgLoad(s, text, depth + 1, hooks, err, errlen);
         vlFree(text);
         *nested = 1;
         return rc;
@@ -72,6 +72,9 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
         snprintf(why, whylen, "Bad directive or wrong number of arguments");
         return VL_ERR;
     }
+    /* a bare `save` is `save ""` to Redis 7 and Valkey 8 (their default.conf has one) */
+    static char *const no_save[] = {"save", ""};
+    if (argc == 1 && !strcasecmp(d->name, "save")) argc = 2, argv = (char **)no_save;
     if (argc < 2 || (!(d->flags & CF_MULTIARG) && argc != 2)) {
         snprintf(why, whylen, "wrong number of arguments");
         return VL_ERR;
@@ -87,8 +90,28 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
     return rc;
 }
 
-static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, unsigned *hooks,
-                   char *err, size_t errlen) {
+/* Redis's report: the line number, the line as read (control bytes escaped, long lines cut)
+ * and the reason, each on its own line. Lines count in the file that holds them, an included
+ * file's own included lines too, as Redis counts them. */
+static void cfgLineError(char *err, size_t errlen, int lineno, const char *line, size_t len,
+                         const char *why) {
+    char shown[160];
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 8 < sizeof shown; i++) {
+        unsigned char c = (unsigned char)line[i];
+        if (c >= 0x20 && c < 0x7f)
+            shown[o++] = (char)c;
+        else
+            o += (size_t)snprintf(shown + o, sizeof shown - o, "\\x%02x", c);
+    }
+    int cut = o + 8 >= sizeof shown;
+    shown[o] = '\0';
+    snprintf(err, errlen, "Reading the configuration file, at line %d\n>>> '%s%s'\n%s", lineno,
+             shown, cut ? "..." : "", why);
+}
+
+static int cfgLoad(vlServer *s, const char *text, int depth, unsigned *hooks, char *err,
+                   size_t errlen) {
     const char *p = text;
     int lineno = 0;
     while (*p) {
@@ -116,23 +139,17 @@ static int cfgLoad(vlServer *s, const char *text, const char *fname, int depth, 
                                   errlen);
         vlFree(argv);
         if (rc != VL_OK) {
-            if (!nested) snprintf(err, errlen, "%s:%d: %s", fname, lineno, why);
+            if (!nested) cfgLineError(err, errlen, lineno, line, len, why);
             return VL_ERR;
         }
     }
     return VL_OK;
 }
 
-int configLoadText(vlServer *s, const char *text, const char *fname, char *err, size_t errlen) {
+int configLoadText(vlServer *s, const char *text, char *err, size_t errlen) {
     unsigned hooks = 0;
-    if (cfgLoad(s, text, fname ? fname : "(config)", 0, &hooks, err, errlen) != VL_OK)
-        return VL_ERR;
-    char e[256];
-    if (cfgRunHooks(s, hooks, e, sizeof e)) {
-        snprintf(err, errlen, "%s: %s", fname ? fname : "(config)", e);
-        return VL_ERR;
-    }
-    return VL_OK;
+    if (cfgLoad(s, text, 0, &hooks, err, errlen) != VL_OK) return VL_ERR;
+    return cfgRunHooks(s, hooks, err, errlen) ? VL_ERR : VL_OK;
 }
 
 int configLoadFile(vlServer *s, const char *path, char *err, size_t errlen) {
@@ -143,7 +160,7 @@ int configLoadFile(vlServer *s, const char *path, char *err, size_t errlen) {
         snprintf(err, errlen, "Fatal error, can't open config file '%s': %s", path, e);
         return VL_ERR;
     }
-    int rc = configLoadText(s, text, path, err, errlen);
+    int rc = configLoadText(s, text, err, errlen);
     vlFree(text);
     return rc;
 }
@@ -185,6 +202,7 @@ static void cfgCatLine(vstr **out, const vlConfigValues *cv, const cfgDef *d, in
     vstrCatStr(out, d->name);
     vstrCat(out, " ", 1);
     long long m = d->type == CT_MEM ? *(const long long *)CV_CPTR(cv, d) : 0;
+    if (d->type == CT_INERT && d->ikind == CT_MEM) m = atoll(*(char *const *)CV_CPTR(cv, d));
     if (human && m > 0 && m % GB == 0)
         vstrCatFmt(out, "%lldgb", m / GB);
     else if (human && m > 0 && m % MB == 0)

@@ -23,7 +23,9 @@ enum {
     CT_MEM,
     CT_ENUM,
     CT_STR,
-    CT_SPECIAL
+    CT_SPECIAL,
+    CT_INERT, /* accepted and stored for CONFIG GET/REWRITE, no effect here (config.c) */
+    CT_LIST   /* an inert row's kind: a space-separated list, kept as written */
 };
 
 #define CF_IMMUTABLE 0x01      /* settable only before the server listens */
@@ -65,6 +67,7 @@ struct cfgDef {
     const char *name;
     const char *alias; /* deprecated or slave-* spelling, or NULL */
     unsigned char type, hook;
+    unsigned char ikind; /* CT_INERT: how the value is checked (CT_BOOL, CT_INT, ...) */
     unsigned short flags;
     size_t off;
     long long def, min, max;
@@ -116,6 +119,26 @@ struct cfgDef {
     }
 #define STR_HOOK(n, a, fl, f, d, hk) \
     { .name = n, .alias = a, .type = CT_STR, .flags = fl, .off = OFF_STR(f), .sdef = d, .hook = hk }
+/* Directives of Valkey 8 and Redis 7 for features this server does not have (replication,
+ * cluster, TLS, AOF tuning, ...): checked like the real ones, stored as text in inert[slot]. */
+#define INERT_OFF(slot) (offsetof(vlConfigValues, inert) + (slot) * sizeof(char *))
+#define INERT_ROW(n, a, fl, slot, k, d, lo, hi, en)                                               \
+    {                                                                                             \
+        .name = n, .alias = a, .type = CT_INERT, .ikind = k, .flags = fl, .off = INERT_OFF(slot), \
+        .sdef = d, .min = lo, .max = hi, .enums = en                                              \
+    }
+#define INERT_BOOL(n, a, fl, slot, d) INERT_ROW(n, a, fl, slot, CT_BOOL, d, 0, 1, NULL)
+#define INERT_NUM(n, a, fl, slot, d, lo, hi) INERT_ROW(n, a, fl, slot, CT_LL, d, lo, hi, NULL)
+#define INERT_MEM(n, a, fl, slot, d, lo, hi) INERT_ROW(n, a, fl, slot, CT_MEM, d, lo, hi, NULL)
+#define INERT_ENUM(n, a, fl, slot, d, en) INERT_ROW(n, a, fl, slot, CT_ENUM, d, 0, 0, en)
+#define INERT_STR(n, a, fl, slot, d) INERT_ROW(n, a, fl, slot, CT_STR, d, 0, 0, NULL)
+#define INERT_LIST(n, a, fl, slot, d) INERT_ROW(n, a, fl, slot, CT_LIST, d, 0, 0, NULL)
+#define INERT_CHECKED(n, a, fl, slot, k, d, lo, hi, chk)                                          \
+    {                                                                                             \
+        .name = n, .alias = a, .type = CT_INERT, .ikind = k, .flags = fl, .off = INERT_OFF(slot), \
+        .sdef = d, .min = lo, .max = hi, .check = chk                                             \
+    }
+
 #define SPECIAL(n, a, fl, off_, d, sp, hk)                                              \
     {                                                                                   \
         .name = n, .alias = a, .type = CT_SPECIAL, .flags = fl, .off = off_, .sdef = d, \

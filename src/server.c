@@ -232,6 +232,11 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
     int rc = loopAttach(s, base, err, errlen);
     if (rc == VL_OK) {
         s->cfg_applied = 1;
+        vstr *inert = configInertSet(s);
+        if (inert)
+            serverLog(s, LL_NOTICE, "Accepted for compatibility, with no effect in valkey-lite: %s",
+                      inert->buf);
+        vstrFree(inert);
         /* only switched on here: a server configured "no" leaves a host's setting alone */
         if (s->cfg.jemalloc_bg_thread) allocSetBackgroundPurge(1);
     }

@@ -48,6 +48,11 @@ static void started(vlServer *s) {
     if (s->cfg.unixsocket) serverLog(s, LL_NOTICE, "Ready to accept connections unix");
 }
 
+/* Redis's and Valkey's header, which harnesses look for on stderr. */
+static void configFatal(const char *reason) {
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Version %s) ***\n%s\n", VL_VERSION, reason);
+}
+
 /* Loads argv[1] (when it is not an option) as the config file, then the options. */
 static int loadArgs(vlServer *s, int argc, char **argv) {
     char err[1024];
@@ -58,7 +63,7 @@ static int loadArgs(vlServer *s, int argc, char **argv) {
         s->configfile = vlStrdup(abs ? abs : argv[i]);
         free(abs);
         if (configLoadFile(s, argv[i], err, sizeof(err)) != VL_OK) {
-            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n", err);
+            configFatal(err);
             return VL_ERR;
         }
         i++;
@@ -72,17 +77,17 @@ static int loadArgs(vlServer *s, int argc, char **argv) {
             vstrCat(&opts, " ", 1);
             configQuoteArg(&opts, argv[i], strlen(argv[i])); /* a newline stays in its value */
         } else {
-            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\nUnexpected argument '%s'\n",
-                    argv[i]);
+            snprintf(err, sizeof err, "Unexpected argument '%s'", argv[i]);
+            configFatal(err);
             return VL_ERR;
         }
     }
     if (opts) {
         vstrCat(&opts, "\n", 1);
-        int rc = configLoadText(s, opts->buf, "(command line)", err, sizeof(err));
+        int rc = configLoadText(s, opts->buf, err, sizeof(err));
         vstrFree(opts);
         if (rc != VL_OK) {
-            fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR ***\n%s\n", err);
+            configFatal(err);
             return VL_ERR;
         }
     }

@@ -46,7 +46,8 @@ static void quietLog(void *ud, int level, const char *line) {
 static void testNewErrors(void) {
     char err[256];
     CHECK(vlServerNew("no-such-directive 1\n", err, sizeof err) == NULL);
-    CHECK(strstr(err, "(config):1") != NULL);
+    CHECK(strstr(err, "Reading the configuration file, at line 1\n>>> 'no-such-directive 1'\nBad "
+                      "directive") != NULL);
     CHECK(vlServerNew("port 70000\n", err, sizeof err) == NULL);
     CHECK(err[0] != '\0');
     CHECK(vlServerNew("hz yes\n", err, sizeof err) == NULL);

@@ -29,25 +29,29 @@ proc read_file {path} {
     return $t
 }
 
-test "config file errors name the file, the line and the reason" {
+test "config file errors: Redis's format, with the line, what it says, and the reason" {
     lassign [config_error_of "# a comment\n\nhz 1000\n"] name out
-    assert_match "*$name:3: argument must be between 1 and 500 inclusive*" $out
+    assert_match "*FATAL CONFIG FILE ERROR (Version *) ***\nReading the configuration file, at line 3\n>>> 'hz 1000'\nargument must be between 1 and 500 inclusive*" $out
     lassign [config_error_of "port 7000\nno-such-directive 1\n"] name out
-    assert_match "*$name:2: Bad directive or wrong number of arguments*" $out
+    assert_match "*at line 2\n>>> 'no-such-directive 1'\nBad directive or wrong number of arguments*" $out
     lassign [config_error_of "activerehashing maybe\n"] name out
-    assert_match "*$name:1: argument must be 'yes' or 'no'*" $out
+    assert_match "*at line 1\n>>> 'activerehashing maybe'\nargument must be 'yes' or 'no'*" $out
     lassign [config_error_of "hz\n"] name out
-    assert_match "*$name:1: wrong number of arguments*" $out
+    assert_match "*at line 1\n>>> 'hz'\nwrong number of arguments*" $out
     lassign [config_error_of "maxmemory 12zb\n"] name out
-    assert_match "*$name:1: argument must be a memory value*" $out
+    assert_match "*at line 1\n*argument must be a memory value*" $out
     lassign [config_error_of "loglevel loud\n"] name out
-    assert_match "*$name:1: argument(s) must be one of the following: debug, verbose, notice, warning*" $out
+    assert_match "*at line 1\n*argument(s) must be one of the following: debug, verbose, notice, warning*" $out
     lassign [config_error_of "requirepass \"unbalanced\n"] name out
-    assert_match "*$name:1: Unbalanced quotes*" $out
+    assert_match "*at line 1\n*Unbalanced quotes*" $out
     lassign [config_error_of "appendonly yes\n"] name out
-    assert_match "*$name:1: appendonly yes is not supported*" $out
+    assert_match "*at line 1\n*appendonly yes is not supported*" $out
     lassign [config_error_of "include /no/such/file.conf\n"] name out
-    assert_match "*$name:1: can't open include file '/no/such/file.conf'*" $out
+    assert_match "*at line 1\n*can't open include file '/no/such/file.conf'*" $out
+    # control bytes in the echoed line are escaped, long lines cut
+    lassign [config_error_of "bad\x01directive [string repeat x 400]\n"] name out
+    assert_match "*>>> 'bad\\\\x01directive xxx*...'\n*" $out
+    assert {[string length $out] < 600}
 }
 
 set incdir [file join $::vl::cfg(tmpdir) "include.[pid].[vl_master nextid]"]
@@ -75,7 +79,7 @@ start_server {} {
         assert_equal {0} [dict get $d maxmemory]
         assert_equal noeviction [dict get $d maxmemory-policy]
         assert_equal 5 [dict get $d maxmemory-samples]
-        assert_equal 3 [dict size $d]
+        assert_equal 5 [dict size $d] ;# with maxmemory-clients and -eviction-tenacity
         set d [r config get port timeout databases]
         assert_equal {port timeout databases} [dict keys $d]
         assert_equal 16 [dict get $d databases]
@@ -105,9 +109,9 @@ start_server {} {
         assert_equal no [dict get $d cluster-enabled]
         assert_equal 5000 [dict get $d busy-reply-threshold]
         assert_equal 1 [dict get $d io-threads]
-        # each directive once, under its own name, never under an alias
+        # as Redis 7: each name once, old spellings listed under their own names too
         foreach alias {list-max-ziplist-size hash-max-ziplist-entries slave-read-only lua-time-limit} {
-            assert {![dict exists $d $alias]} "$alias listed by CONFIG GET *"
+            assert {[dict exists $d $alias]} "$alias not listed by CONFIG GET *"
         }
         assert_equal [llength [lsort -unique [dict keys $d]]] [dict size $d]
     }
@@ -136,8 +140,8 @@ start_server {} {
         assert_equal {slave-read-only no} [r config get slave-read-only]
         r config set lua-time-limit 1234
         assert_equal {busy-reply-threshold 1234} [r config get busy-reply-threshold]
-        # a glob that only matches an alias answers under the directive's own name
-        assert_equal {zset-max-listpack-entries 128} [r config get zset-max-zip*-entries]
+        # a name or glob that matches an alias answers under the alias, as Redis 7's does
+        assert_equal {zset-max-ziplist-entries 128} [r config get zset-max-zip*-entries]
         r config set list-max-listpack-size -2
         r config set hash-max-listpack-entries 128
         r config set replica-read-only yes
@@ -327,6 +331,13 @@ test "valkey-lite.conf lists every directive CONFIG GET * knows" {
     assert {[llength $names] >= 70} "only [llength $names] directives"
     set missing {}
     foreach n $names {
+        # Redis's old spellings (slave-*, *-ziplist-*, master*, lua-time-limit, x_cpulist)
+        set old 0
+        foreach g {*slave* *ziplist* *master* lua-time-limit *_cpulist} {
+            if {[string match $g $n]} { set old 1 }
+        }
+        if {$old} continue
+        if {$n eq "loadmodule"} continue
         if {![regexp -line "^#? ?${n}(\\s|$)" $conf]} { lappend missing $n }
     }
     assert_equal {} $missing "directives missing from valkey-lite.conf"

@@ -1,0 +1,147 @@
+# config-compat.tcl - configuration files written for Redis 7 and Valkey 8 work here: Debian's
+# installed redis.conf starts the server, every directive redis-server 7 knows is accepted by
+# CONFIG GET/SET with redis's own values, directives without effect here are named once in the
+# startup log, and what this server cannot do is refused in Redis's FATAL format.
+
+proc cc_write {path text} {
+    set f [open $path w]
+    puts -nonewline $f $text
+    close $f
+}
+
+# Runs the server on a config that must be refused; returns what it printed.
+proc cc_refused {text} {
+    set file [file join $::vl::cfg(tmpdir) "compat.[pid].[vl_master nextid].conf"]
+    cc_write $file $text
+    set rc [catch {exec timeout 10 $::vl::cfg(server) $file </dev/null 2>@1} out]
+    file delete $file
+    if {!$rc} { fail "server accepted: $text" }
+    return $out
+}
+
+set debconf /etc/redis/redis.conf
+test "Debian's installed redis.conf starts the server (daemonize no, our own dir)" {
+    # deps/ installs redis-server, which installs this file: its absence is a broken setup
+    assert {[file readable $debconf]} "$debconf missing: run deps/install"
+    set dir [file join $::vl::cfg(tmpdir) "debconf.[pid].[vl_master nextid]"]
+    file mkdir $dir
+    set port [get_free_port]
+    set pid [exec $::vl::cfg(server) $debconf --daemonize no --dir $dir --port $port \
+                 --pidfile $dir/server.pid --logfile $dir/server.log \
+                 >$dir/stdout 2>$dir/stderr </dev/null &]
+    vl_master track $pid
+    set s [dict create host 127.0.0.1 port $port pid $pid]
+    set why [vl_wait_ready $s]
+    if {$why ne ""} {
+        vl_kill $pid
+        fail "$why: [vl_tail $dir/stderr 10] [vl_tail $dir/server.log 10]"
+    }
+    set c [vl_client 127.0.0.1 $port]
+    assert_equal OK [$c set k v]
+    # the file's own settings hold
+    assert_equal {maxmemory-policy noeviction} [$c config get maxmemory-policy]
+    assert_equal {databases 16} [$c config get databases]
+    $c close
+    vl_kill $pid
+    file delete -force $dir
+}
+
+# Valkey 8's tests/assets/default.conf, in our own words: a bare `save`, and directives for
+# features this server does not have.
+set conf [file join $::vl::cfg(tmpdir) "valkeyish.[pid].conf"]
+cc_write $conf "save\nrepl-diskless-sync-delay 0\nno-appendfsync-on-rewrite no\nappendonly no
+enable-module-command yes\npropagation-error-behavior panic\nshutdown-on-sigterm force
+enable-debug-assert yes\nhide-user-data-from-log no\nslave-serve-stale-data yes
+repl-backlog-size 4mb\n"
+start_server [list config $conf] {
+    test "A bare save means no save points; inert directives are stored" {
+        assert_equal {save {}} [r config get save]
+        assert_equal {repl-backlog-size 4194304} [r config get repl-backlog-size]
+        assert_equal {propagation-error-behavior panic} [r config get propagation-error-behavior]
+        # an alias answers under its own name, as in Redis 7
+        assert_equal {slave-serve-stale-data yes} [r config get slave-serve-stale-data]
+        assert_equal {replica-serve-stale-data yes} [r config get replica-serve-stale-data]
+    }
+
+    test "The startup log names, once, the directives that have no effect here" {
+        wait_for_log_messages "*Ready to accept connections*" 50 20
+        assert_equal 1 [count_log_lines "*with no effect in valkey-lite:*"]
+        set line [lindex [lsearch -inline -all [vl_lines [srv stdout]] "*with no effect*"] 0]
+        foreach d {repl-backlog-size propagation-error-behavior enable-module-command} {
+            assert_match "*$d*" $line
+        }
+        # defaults are not named, nor directives that do have effect
+        assert {![string match "*appendonly*" $line]}
+        assert {![string match "*no-appendfsync-on-rewrite*" $line]}
+    }
+
+    test "Inert directives: CONFIG SET checks their values, REWRITE keeps them" {
+        assert_equal OK [r config set repl-backlog-size 2mb]
+        assert_equal {repl-backlog-size 2097152} [r config get repl-backlog-size]
+        assert_error "*argument must be a memory value*" {r config set repl-backlog-size lots}
+        assert_equal OK [r config set repl-diskless-load swapdb]
+        assert_error "*must be one of the following*" {r config set repl-diskless-load maybe}
+        assert_equal OK [r config set tls-protocols "TLSv1.2 TLSv1.3"]
+        assert_equal OK [r config rewrite]
+        set text [read [set f [open [srv config]]]][close $f]
+        assert_match "*repl-backlog-size 2mb*" $text
+        assert_match "*repl-diskless-load swapdb*" $text
+    }
+}
+file delete $conf
+
+test "What this server cannot do is refused, in Redis's format" {
+    foreach {line reason} {
+        "replicaof 127.0.0.1 6379" "*replication*"
+        "slaveof 127.0.0.1 6379" "*replication*"
+        "cluster-enabled yes" "*cluster*"
+        "tls-port 6380" "*TLS*"
+        "loadmodule /tmp/no-such-module.so" "*module*"
+    } {
+        set out [cc_refused "port 0\n$line\n"]
+        assert_match "*FATAL CONFIG FILE ERROR*\nReading the configuration file, at line 2\n>>> '$line'\n*" $out
+        assert_match $reason $out
+    }
+}
+
+start_server {} {
+    test "replicaof no one and cluster-enabled no are accepted" {
+        assert_equal {cluster-enabled no} [r config get cluster-enabled]
+        assert_error "*immutable*" {r config set cluster-enabled yes}
+        assert_error "*TLS*" {r config set tls-port 6380}
+    }
+
+    test "Every directive redis-server 7 has, with redis's own values, is accepted here" {
+        set bin [auto_execok redis-server]
+        assert {$bin ne ""} "redis-server missing: run deps/install"
+        set dir [file join $::vl::cfg(tmpdir) "peer.[pid].[vl_master nextid]"]
+        file mkdir $dir
+        set port [get_free_port]
+        set pid [exec {*}$bin --port $port --bind 127.0.0.1 --save "" --dir $dir \
+                     --daemonize no --enable-protected-configs yes \
+                     >$dir/stdout 2>$dir/stderr </dev/null &]
+        vl_master track $pid
+        set why [vl_wait_ready [dict create host 127.0.0.1 port $port pid $pid]]
+        if {$why ne ""} { vl_kill $pid; fail "redis-server: $why" }
+        set peer [vl_client 127.0.0.1 $port]
+        set theirs [$peer config get *]
+        set missing {}
+        set refused {}
+        foreach {k v} $theirs {
+            if {[r config get $k] eq {}} { lappend missing $k; continue }
+            # only what redis itself takes at run time, and not our own listener
+            if {$k in {port bind unixsocket dir logfile pidfile}} continue
+            if {[catch {$peer config set $k $v}]} continue
+            if {[catch {r config set $k $v} e]} { lappend refused "$k=$v: $e"; continue }
+            if {[dict get [r config get $k] $k] ne $v} {
+                lappend refused "$k=$v reads back [dict get [r config get $k] $k]"
+            }
+        }
+        $peer close
+        vl_kill $pid
+        file delete -force $dir
+        assert_equal {} $missing
+        assert_equal {} $refused
+        assert {[llength $theirs] > 300}
+    }
+}
