@@ -139,7 +139,7 @@ int utilStrToLD(const char *s, size_t len, long double *out) {
     errno = 0;
     char *end;
     long double v = strtold(buf, &end);
-    if (*end != '\0' || errno == EINVAL || isnan(v)) return 0;
+    if (end != buf + len || errno == EINVAL || isnan(v)) return 0; /* an embedded NUL too */
     /* Overflow to +-inf or underflow to zero: the text did not mean the value we got. */
     if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || fpclassify(v) == FP_ZERO))
         return 0;
@@ -158,7 +158,7 @@ int utilStrToD(const char *s, size_t len, double *out) {
     double v = strtod(buf, &end);
     /* strtod accepts "inf", "+inf", "-inf", "infinity": Redis's string2d does too (ZADD uses
      * them as score bounds); only NaN is refused. */
-    if (*end != '\0' || errno == EINVAL || isnan(v)) return 0;
+    if (end != buf + len || errno == EINVAL || isnan(v)) return 0; /* an embedded NUL too */
     if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || fpclassify(v) == FP_ZERO)) return 0;
     *out = v;
     return 1;

@@ -432,6 +432,13 @@ start_server {tags {"string"}} {
         assert_error "WRONGTYPE*" {r incrbyfloat l 1}
     }
 
+    test "INCRBYFLOAT: a value with an embedded NUL is not a float" {
+        r set f 1
+        r setrange f 2 2
+        assert_error "ERR value is not a valid float" {r incrbyfloat f 1}
+        assert_error "ERR value is not a valid float" {r incrbyfloat k "1\x002"}
+    }
+
     test "INCRBYFLOAT" {
         r del f
         assert_equal 1.5 [r incrbyfloat f 1.5]
