@@ -184,8 +184,8 @@ void clientCheckOutputLimits(vlClient *c) {
 }
 
 static int replyAllowed(vlClient *c) {
-    return !(c->flags &
-             (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW));
+    int off = (c->flags & CLIENT_PUSHING) ? 0 : CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP;
+    return !(c->flags & (off | CLIENT_CLOSE_ASAP | CLIENT_OVERFLOW));
 }
 
 #define PREP(c)                       \

@@ -38,6 +38,9 @@ struct event;
 #define CLIENT_RESUME (1 << 16)    /* on s->to_resume */
 #define CLIENT_OVERFLOW (1 << 17)  /* output passed the ceiling: replies dropped (client.c) */
 #define CLIENT_LOCAL (1 << 18)     /* loopback or unix peer (decided from its sockaddr) */
+/* Adding a pub/sub push (a message or a (un)subscribe confirmation): it reaches the client
+ * even under CLIENT REPLY OFF or SKIP, as in Redis. */
+#define CLIENT_PUSHING (1 << 19)
 
 /* Where an in-process subscriber's messages go (the embedding layer installs one): kind is
  * "message", "pmessage" or "smessage"; pat is NULL except for pmessage. The core knows nothing

@@ -162,6 +162,12 @@ static int checkSubscribed(vlClient *c, const vlCommand *cmd) {
         reject(c, cmd, err);
         return 0;
     }
+    if (!(c->flags & CLIENT_PUBSUB) && (cmd->flags & CMD_UNSUBSCRIBE)) {
+        char err[128];
+        snprintf(err, sizeof(err), "NOSUB '%s' command executed not in subscribed mode", cmd->name);
+        reject(c, cmd, err);
+        return 0;
+    }
     return 1;
 }
 

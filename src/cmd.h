@@ -30,6 +30,8 @@ typedef void vlCommandProc(vlClient *c);
 /* Movable keys counted by an argument (LMPOP numkeys key...): firstkey is the index of that
  * count, and the keys follow it. COMMAND INFO shows 0 0 0 and a keynum key spec. */
 #define CMD_KEYNUM (1u << 13)
+/* (P|S)UNSUBSCRIBE: refused with NOSUB when the client has no subscription (Valkey 8). */
+#define CMD_UNSUBSCRIBE (1u << 14)
 
 struct vlCommand {
     const char *name; /* lower case */

@@ -351,6 +351,8 @@ static int clientUnsubscribe(vlClient *c, int kind, const char *name, size_t len
 
 static void replySubscription(vlClient *c, const char *what, const char *name, size_t len,
                               long long count) {
+    int was = c->flags & CLIENT_PUSHING;
+    c->flags |= CLIENT_PUSHING;
     addReplyPushLen(c, 3);
     addReplyBulk(c, what, strlen(what));
     if (name)
@@ -358,6 +360,7 @@ static void replySubscription(vlClient *c, const char *what, const char *name, s
     else
         addReplyNull(c);
     addReplyLongLong(c, count);
+    c->flags = (c->flags & ~CLIENT_PUSHING) | was;
 }
 
 /* Drops every subscription of one kind; with reply, one confirmation each (or the
@@ -427,11 +430,14 @@ static void deliver(vlClient *c, const psMessage *m) {
             c->push_sink(c, c->push_ud, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg, m->mlen);
         return;
     }
+    int was = c->flags & CLIENT_PUSHING;
+    c->flags |= CLIENT_PUSHING;
     addReplyPushLen(c, m->pat ? 4 : 3);
     addReplyBulk(c, m->kind, m->kindlen);
     if (m->pat) addReplyBulk(c, m->pat, m->plen);
     addReplyBulk(c, m->ch, m->chlen);
     addReplyBulk(c, m->msg, m->mlen);
+    c->flags = (c->flags & ~CLIENT_PUSHING) | was;
     /* A subscriber that does not read is closed here (deferred), not left to grow. */
     clientCheckOutputLimits(c);
 }
@@ -660,15 +666,15 @@ static void pubsubCommand(vlClient *c) {
 const vlCommand vlPubsubCommands[] = {
     {"subscribe", subscribeCommand, -2, PS_SUB_FLAGS, 0, 0, 0, "pubsub",
      "Listens for messages published to channels."},
-    {"unsubscribe", unsubscribeCommand, -1, PS_SUB_FLAGS, 0, 0, 0, "pubsub",
+    {"unsubscribe", unsubscribeCommand, -1, PS_SUB_FLAGS | CMD_UNSUBSCRIBE, 0, 0, 0, "pubsub",
      "Stops listening to messages posted to channels."},
     {"psubscribe", psubscribeCommand, -2, PS_SUB_FLAGS, 0, 0, 0, "pubsub",
      "Listens for messages published to channels that match one or more patterns."},
-    {"punsubscribe", punsubscribeCommand, -1, PS_SUB_FLAGS, 0, 0, 0, "pubsub",
+    {"punsubscribe", punsubscribeCommand, -1, PS_SUB_FLAGS | CMD_UNSUBSCRIBE, 0, 0, 0, "pubsub",
      "Stops listening to messages published to channels that match one or more patterns."},
     {"ssubscribe", ssubscribeCommand, -2, PS_SUB_FLAGS, 1, -1, 1, "pubsub",
      "Listens for messages published to shard channels."},
-    {"sunsubscribe", sunsubscribeCommand, -1, PS_SUB_FLAGS, 1, -1, 1, "pubsub",
+    {"sunsubscribe", sunsubscribeCommand, -1, PS_SUB_FLAGS | CMD_UNSUBSCRIBE, 1, -1, 1, "pubsub",
      "Stops listening to messages posted to shard channels."},
     {"publish", publishCommand, 3, CMD_PUBSUB | CMD_LOADING | CMD_STALE | CMD_FAST, 0, 0, 0,
      "pubsub", "Posts a message to a channel."},

@@ -51,8 +51,9 @@ start_server {tags {pubsub resp3}} {
         assert_raw $rd {>3 $12 punsubscribe $2 p* :0}
         $rd sunsubscribe
         assert_raw $rd {>3 $12 sunsubscribe $2 s1 :0}
+        # no subscription left: Valkey 8's NOSUB error
         $rd sunsubscribe
-        assert_raw $rd {>3 $12 sunsubscribe _ :0}
+        assert_error "NOSUB*" {$rd read}
         $rd close
     }
 
@@ -173,5 +174,28 @@ start_server {tags {pubsub resp3}} {
         }
         r config set notify-keyspace-events ""
         $rd close
+    }
+
+    test "CLIENT REPLY OFF: confirmations and messages still arrive, replies do not" {
+        foreach proto {3 2} {
+            set rd [deferring_client]
+            $rd hello $proto
+            $rd read
+            $rd client reply off
+            $rd ping
+            $rd subscribe off.ch
+            set p [expr {$proto == 3 ? ">" : "*"}]
+            assert_raw $rd "${p}3 \$9 subscribe \$6 off.ch :1"
+            assert_equal 1 [r publish off.ch m]
+            assert_raw $rd "${p}3 \$7 message \$6 off.ch \$1 m"
+            $rd unsubscribe off.ch
+            assert_raw $rd "${p}3 \$11 unsubscribe \$6 off.ch :0"
+            # replies are back after REPLY ON; the PING above never answered
+            $rd client reply on
+            $rd echo back
+            assert_raw $rd {+OK}
+            assert_equal back [$rd read]
+            $rd close
+        }
     }
 }

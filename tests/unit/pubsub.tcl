@@ -136,12 +136,19 @@ start_server {tags {pubsub}} {
         $rd close
     }
 
-    test "UNSUBSCRIBE / PUNSUBSCRIBE / SUNSUBSCRIBE with nothing subscribed: nil channel, 0" {
+    test "UNSUBSCRIBE / PUNSUBSCRIBE / SUNSUBSCRIBE outside subscribed mode: NOSUB (Valkey 8)" {
         set rd [deferring_client]
-        assert_equal {{unsubscribe {} 0}} [ps_cmd $rd unsubscribe]
-        assert_equal {{punsubscribe {} 0}} [ps_cmd $rd punsubscribe]
-        assert_equal {{sunsubscribe {} 0}} [ps_cmd $rd sunsubscribe]
-        # the same client then works normally: it never entered subscribed mode
+        foreach cmd {unsubscribe punsubscribe sunsubscribe} {
+            $rd $cmd
+            assert_error "NOSUB '$cmd' command executed not in subscribed mode" {$rd read}
+            $rd $cmd a b
+            assert_error "NOSUB '$cmd' command executed not in subscribed mode" {$rd read}
+        }
+        # once subscribed, an argument-less unsubscribe of another kind: nil channel, count
+        assert_equal {{subscribe a 1}} [ps_cmd $rd subscribe a]
+        assert_equal {{punsubscribe {} 1}} [ps_cmd $rd punsubscribe]
+        assert_equal {{unsubscribe a 0}} [ps_cmd $rd unsubscribe]
+        # the same client then works normally: it left subscribed mode
         $rd ping
         assert_equal PONG [$rd read]
         $rd close
@@ -394,6 +401,12 @@ start_server {tags {pubsub}} {
         $rd close
     }
 
+    # does storm client ci hold any subscription (else unsubscribing is NOSUB)?
+    proc storm_subscribed {ci} {
+        upvar 1 subs subs psubs psubs
+        return [expr {[llength [array names subs $ci,*]] + [llength [array names psubs $ci,*]] > 0}]
+    }
+
     test "Subscribe/unsubscribe storm: registry matches a model" {
         set nclients 12
         set clients {}
@@ -408,10 +421,19 @@ start_server {tags {pubsub}} {
             set pat "storm.[randomInt 3]*"
             switch [randomInt 5] {
                 0 - 1 { ps_cmd $c subscribe $ch; set subs($ci,$ch) 1 }
-                2 { ps_cmd $c unsubscribe $ch; unset -nocomplain subs($ci,$ch) }
+                2 {
+                    if {![storm_subscribed $ci]} {
+                        assert_error "NOSUB*" {ps_cmd $c unsubscribe $ch}
+                    } else {
+                        ps_cmd $c unsubscribe $ch
+                        unset -nocomplain subs($ci,$ch)
+                    }
+                }
                 3 { ps_cmd $c psubscribe $pat; set psubs($ci,$pat) 1 }
                 4 {
-                    if {[randomInt 4] == 0} {
+                    if {![storm_subscribed $ci]} {
+                        assert_error "NOSUB*" {ps_cmd $c punsubscribe $pat}
+                    } elseif {[randomInt 4] == 0} {
                         # drop everything at once
                         set n 0
                         foreach k [array names subs $ci,*] { incr n; unset subs($k) }
