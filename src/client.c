@@ -346,6 +346,16 @@ void addReplyDouble(vlClient *c, double d) {
     replyDouble(&c->reply, d);
 }
 
+void addReplyBool(vlClient *c, int b) {
+    PREP(c);
+    replyBool(&c->reply, b);
+}
+
+void addReplyBigNumber(vlClient *c, const char *p, size_t len) {
+    PREP(c);
+    replyBigNumber(&c->reply, p, len);
+}
+
 void addReplyVerbatim(vlClient *c, const char *p, size_t len, const char *ext3) {
     PREP(c);
     replyVerbatim(&c->reply, p, len, ext3);

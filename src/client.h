@@ -122,6 +122,8 @@ void addReplyMapLen(vlClient *c, long long n);
 void addReplySetLen(vlClient *c, long long n);
 void addReplyPushLen(vlClient *c, long long n);
 void addReplyDouble(vlClient *c, double d);
+void addReplyBool(vlClient *c, int b);
+void addReplyBigNumber(vlClient *c, const char *p, size_t len);
 void addReplyVerbatim(vlClient *c, const char *p, size_t len, const char *ext3);
 void *addReplyDeferredLen(vlClient *c);
 void setDeferredArrayLen(vlClient *c, void *slot, long long n);

@@ -300,6 +300,125 @@ static void debugDefrag(vlClient *c) {
     defragCommand(c);
 }
 
+/* DEBUG PROTOCOL <type>: one reply of each RESP type, for client library tests. */
+static void debugProtocol(vlClient *c) {
+    const protoArg *t = &c->argv[2];
+    if (argEq(t, "string")) {
+        addReplyBulkCStr(c, "Hello World");
+    } else if (argEq(t, "integer")) {
+        addReplyLongLong(c, 12345);
+    } else if (argEq(t, "double")) {
+        addReplyDouble(c, 3.141);
+    } else if (argEq(t, "bignum")) {
+        addReplyBigNumber(c, "1234567999999999999999999999999999999", 37);
+    } else if (argEq(t, "null")) {
+        addReplyNull(c);
+    } else if (argEq(t, "array") || argEq(t, "set")) {
+        if (argEq(t, "array"))
+            addReplyArrayLen(c, 3);
+        else
+            addReplySetLen(c, 3);
+        for (int i = 0; i < 3; i++) addReplyLongLong(c, i);
+    } else if (argEq(t, "map")) {
+        addReplyMapLen(c, 3);
+        for (int i = 0; i < 3; i++) {
+            addReplyLongLong(c, i);
+            addReplyBool(c, i == 1);
+        }
+    } else if (argEq(t, "attrib")) {
+        if (c->resp >= 3) { /* an attribute, then the reply it annotates */
+            addReplyRaw(c, "|1\r\n", 4);
+            addReplyBulkCStr(c, "key-popularity");
+            addReplyArrayLen(c, 2);
+            addReplyBulkCStr(c, "key:123");
+            addReplyLongLong(c, 90);
+        }
+        addReplyBulkCStr(c, "Some real reply following the attribute");
+    } else if (argEq(t, "push")) {
+        if (c->resp < 3) {
+            addReplyError(c, "ERR RESP2 is not supported by this command");
+            return;
+        }
+        int was = c->flags & CLIENT_PUSHING;
+        c->flags |= CLIENT_PUSHING;
+        addReplyPushLen(c, 2);
+        addReplyBulkCStr(c, "server-cpu-usage");
+        addReplyLongLong(c, 42);
+        c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+        addReplyBulkCStr(c, "Some real reply following the push reply");
+    } else if (argEq(t, "true") || argEq(t, "false")) {
+        addReplyBool(c, argEq(t, "true"));
+    } else if (argEq(t, "verbatim")) {
+        addReplyVerbatim(c, "This is a verbatim\nstring", 25, "txt");
+    } else {
+        addReplyError(c, "ERR Wrong protocol type name. Please use one of the following: "
+                         "string|integer|double|bignum|null|array|set|map|attrib|push|"
+                         "verbatim|true|false");
+    }
+}
+
+/* A 0/1 switch argument, or an error reply. */
+static int switchArgOrReply(vlClient *c, const protoArg *a, int *out) {
+    long long v;
+    if (getLongLongOrReply(c, a, &v, NULL) != VL_OK) return VL_ERR;
+    *out = v != 0;
+    return VL_OK;
+}
+
+static void debugPauseCron(vlClient *c) {
+    if (switchArgOrReply(c, &c->argv[2], &c->srv->cron_paused) == VL_OK) addReplyOk(c);
+}
+
+/* DEBUG DICT-RESIZING <0|1>: whether the keyspace tables may grow or shrink (a table that
+ * becomes very full still grows, as in Valkey). */
+static void debugDictResizing(vlClient *c) {
+    vlServer *s = c->srv;
+    if (switchArgOrReply(c, &c->argv[2], &s->dict_resizing) != VL_OK) return;
+    for (int i = 0; i < s->cfg.databases; i++) {
+        dictResizeAllowed(s->db[i].keys, s->dict_resizing);
+        dictResizeAllowed(s->db[i].expires, s->dict_resizing);
+    }
+    addReplyOk(c);
+}
+
+/* DEBUG QUICKLIST-PACKED-THRESHOLD <size>: Valkey's size above which a list element gets a
+ * node of its own. The list here already gives an element too big for a chunk's byte cap a
+ * chunk of its own (plist.h), whatever this says; the value is checked and kept so that
+ * tests and tools that set it run, and DEBUG LISTPACK shows it. */
+static void debugPackedThreshold(vlClient *c) {
+    char buf[64];
+    long long v;
+    argCStr(&c->argv[2], buf, sizeof(buf));
+    size_t n = strlen(buf);
+    if (n >= 2 && (buf[n - 1] == 'b' || buf[n - 1] == 'B') && buf[n - 2] >= '0' &&
+        buf[n - 2] <= '9')
+        buf[n - 1] = '\0'; /* "1b": bytes, as Valkey's memtoull reads it */
+    if (c->argv[2].len >= sizeof(buf) || !utilParseMemory(buf, &v) || v < 0) {
+        addReplyError(c, "ERR argument must be a memory value");
+        return;
+    }
+    c->srv->list_packed_threshold = v ? v : 1LL << 30;
+    addReplyOk(c);
+}
+
+/* DEBUG HTSTATS-KEY <key> [full]: the tables of a hash or set held as a dict. */
+static void debugHtstatsKey(vlClient *c) {
+    const vlObj *o = (const vlObj *)dictFind(c->db->keys, c->argv[2].ptr, c->argv[2].len);
+    if (!o) {
+        addReplyError(c, "ERR no such key");
+        return;
+    }
+    if ((o->type != OBJ_HASH && o->type != OBJ_SET) || o->enc != OBJ_ENC_HT) {
+        addReplyError(c, "ERR The value stored at the specified key is not represented using "
+                         "an hash table");
+        return;
+    }
+    vstr *out = NULL;
+    htStats(&out, "Dictionary HT", objPtr(o));
+    addReplyVerbatim(c, out->buf, out->len, "txt");
+    vstrFree(out);
+}
+
 static void debugHelp(vlClient *c);
 
 typedef struct debugSub {
@@ -322,6 +441,11 @@ static const debugSub debugSubs[] = {
     {"log", 3, 3, debugLog},
     {"error", 3, 3, debugError},
     {"change-repl-id", 2, 2, debugChangeReplId},
+    {"protocol", 3, 3, debugProtocol},
+    {"pause-cron", 3, 3, debugPauseCron},
+    {"dict-resizing", 3, 3, debugDictResizing},
+    {"quicklist-packed-threshold", 3, 3, debugPackedThreshold},
+    {"htstats-key", 3, 4, debugHtstatsKey},
     {"defrag", 2, -1, debugDefrag}, /* defrag.c parses the rest */
     /* List introspection (DEBUG LISTPACK <key>, DEBUG QUICKLIST <key>) belongs to t_list.c:
      * when it exports a describer, add its entries here. */
@@ -335,6 +459,8 @@ static const char *const debugHelpLines[] = {
     "    Accepted for compatibility (no replication here).",
     "DEFRAG <subcommand> ...",
     "    Active defrag controls for tests; DEBUG DEFRAG HELP lists them.",
+    "DICT-RESIZING <0|1>",
+    "    Enable or disable the growing and shrinking of the keyspace tables.",
     "DIGEST",
     "    Output a hex signature representing the current DB content.",
     "DIGEST-VALUE <key> [<key> ...]",
@@ -343,6 +469,8 @@ static const char *const debugHelpLines[] = {
     "    Return an error reply with <string> as message.",
     "HTSTATS <dbid>",
     "    Sizes and element counts of the db's key and expire tables (both, while rehashing).",
+    "HTSTATS-KEY <key> [full]",
+    "    Like HTSTATS, for a hash or set value held as a hash table.",
     "LISTPACK <key>",
     "    Show how a list is stored: chunks, fill, bytes used and allocated, a structure check.",
     "LOG <message>",
@@ -353,12 +481,19 @@ static const char *const debugHelpLines[] = {
     "    Get or set a malloc tuning string.",
     "OBJECT <key>",
     "    Show low level info about `key` and associated value.",
+    "PAUSE-CRON <0|1>",
+    "    Stop or resume the server's periodic background work.",
+    "PROTOCOL <type>",
+    "    Reply with a test value of the given RESP type: string, integer, double, bignum,",
+    "    null, array, set, map, attrib, push, verbatim, true or false.",
     "POPULATE <count> [<prefix>] [<size>]",
     "    Create <count> string keys named key:<num>. If <prefix> is specified then",
     "    it is used instead of the 'key' prefix. Values are value:<num>, padded with",
     "    zero bytes or cut to <size> when it is given.",
     "QUICKLIST <key>",
     "    Same as LISTPACK.",
+    "QUICKLIST-PACKED-THRESHOLD <size>",
+    "    Accepted and kept: a list element too big for a chunk already gets its own.",
     "SET-ACTIVE-EXPIRE <0|1>",
     "    Setting it to 0 disables expiring keys in background when they are not",
     "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",

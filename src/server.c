@@ -117,6 +117,8 @@ vlServer *serverCreate(char *err, size_t errlen) {
     s->heap = heap;
     s->waitfd = -1;
     s->active_expire_enabled = 1;
+    s->dict_resizing = 1;
+    s->list_packed_threshold = 1LL << 30;
     s->start_ms = (int64_t)utilMsTime();
     long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
     s->total_system_memory = pages > 0 && psize > 0 ? (size_t)pages * (size_t)psize : 0;
@@ -534,6 +536,10 @@ static const cronJob cronJobs[] = {
 
 void serverCron(vlServer *s) {
     serverUpdateCachedTime(s);
+    if (s->cron_paused) { /* DEBUG PAUSE-CRON 1: tests freeze background work; not shutdown */
+        if (s->shutdown_asap) loopScheduleFlush(s);
+        return;
+    }
     int hz = s->cfg.hz > 0 ? s->cfg.hz : 10;
     for (size_t i = 0; i < sizeof(cronJobs) / sizeof(cronJobs[0]); i++) {
         const cronJob *j = &cronJobs[i];

@@ -99,6 +99,9 @@ struct vlServer {
     /* keyspace */
     vlDb *db;
     int active_expire_enabled;
+    int cron_paused;                 /* DEBUG PAUSE-CRON: serverCron does nothing */
+    int dict_resizing;               /* DEBUG DICT-RESIZING: keyspace tables may resize */
+    long long list_packed_threshold; /* DEBUG QUICKLIST-PACKED-THRESHOLD (stored, see debug.c) */
     uint32_t lruclock;
     int64_t mstime;          /* cached at each command */
     uint64_t now_mono_us;    /* last monotonic reading (end of the last command) */

@@ -216,3 +216,101 @@ start_server {tags {"debug"} overrides {enable-debug-command yes}} {
         assert_equal 40000 [r dbsize]
     }
 }
+
+start_server {tags {"debug"}} {
+    test "DEBUG PROTOCOL: one reply of each RESP type, in RESP2 and RESP3" {
+        set c [deferring_client]
+        set cases {
+            string {{$11} {Hello World}} {{$11} {Hello World}}
+            integer {:12345} {:12345}
+            double {{$5} 3.141} {,3.141}
+            bignum {{$37} 1234567999999999999999999999999999999}
+                   {(1234567999999999999999999999999999999}
+            null {{$-1}} {_}
+            array {*3 :0 :1 :2} {*3 :0 :1 :2}
+            set {*3 :0 :1 :2} {~3 :0 :1 :2}
+            map {*6 :0 :0 :1 :1 :2 :0} {%3 :0 #f :1 #t :2 #f}
+            true {:1} {{#t}}
+            false {:0} {{#f}}
+            attrib {{$39} {Some real reply following the attribute}}
+                   {|1 {$14} key-popularity *2 {$7} key:123 :90 {$39}
+                    {Some real reply following the attribute}}
+        }
+        lappend cases verbatim [list {$25} "This is a verbatim\nstring"] \
+            [list {=29} "txt:This is a verbatim\nstring"]
+        foreach {type resp2 resp3} $cases {
+            foreach proto {2 3} expected [list $resp2 $resp3] {
+                $c hello $proto
+                $c read
+                $c readraw 1
+                $c debug protocol $type
+                set got {}
+                foreach _ $expected { lappend got [$c read] }
+                assert_equal [list {*}$expected] $got "$type in RESP$proto"
+                $c readraw 0
+            }
+        }
+        $c hello 3
+        $c read
+        $c readraw 1
+        $c debug protocol push
+        set got {}
+        for {set i 0} {$i < 6} {incr i} { lappend got [$c read] }
+        assert_equal [list >2 {$16} server-cpu-usage :42 {$40} {Some real reply following the push reply}] $got
+        $c readraw 0
+        $c hello 2
+        $c read
+        $c debug protocol push
+        assert_error "*RESP2 is not supported*" {$c read}
+        $c debug protocol nope
+        assert_error "*Wrong protocol type name*" {$c read}
+        $c close
+    }
+
+    test "DEBUG PAUSE-CRON stops background work, 0 resumes it" {
+        r flushall
+        r debug set-active-expire 1
+        assert_equal OK [r debug pause-cron 1]
+        r psetex paused 1 v
+        # expired but untouched: with the cron paused nothing removes it
+        # three cron periods (hz 10) by the server's own clock, the key still there
+        set t0 [server_ms]
+        wait_for_condition 100 10 {[server_ms] > $t0 + 300} else { fail "server clock stuck" }
+        assert_equal 1 [r dbsize]
+        assert_equal 0 [s expired_keys]
+        assert_equal OK [r debug pause-cron 0]
+        wait_for_condition 100 20 {[r dbsize] == 0} else { fail "cron did not resume" }
+    }
+
+    test "DEBUG DICT-RESIZING 0 keeps the keyspace table from growing while it can" {
+        r flushall
+        assert_equal OK [r debug dict-resizing 0]
+        r debug populate 100
+        # 100 keys in a table held back (it still grows once five times over full)
+        assert_match "*number of elements: 100*" [r debug htstats 0]
+        set size0 [regexp -inline {table size: [0-9]+} [r debug htstats 0]]
+        assert_equal OK [r debug dict-resizing 1]
+        r set one-more v
+        wait_for_condition 100 20 {
+            [regexp -inline {table size: [0-9]+} [r debug htstats 0]] ne $size0
+        } else { fail "table did not grow once resizing was back: $size0" }
+        r flushall
+    }
+
+    test "DEBUG QUICKLIST-PACKED-THRESHOLD takes memory values" {
+        assert_equal OK [r debug quicklist-packed-threshold 1b]
+        assert_equal OK [r debug quicklist-packed-threshold 100mb]
+        assert_equal OK [r debug quicklist-packed-threshold 0]
+        assert_error "*memory value*" {r debug quicklist-packed-threshold lots}
+    }
+
+    test "DEBUG HTSTATS-KEY: a hash table value's tables; compact values are refused" {
+        r del h s
+        for {set i 0} {$i < 300} {incr i} { r hset h f$i v; r sadd s m$i }
+        assert_match "*Hash table 0 stats*table size:*number of elements:*" [r debug htstats-key h]
+        assert_match "*Hash table 0 stats*number of elements:*" [r debug htstats-key s full]
+        r hset small a b
+        assert_error "*not represented using an hash table*" {r debug htstats-key small}
+        assert_error "*no such key*" {r debug htstats-key nokey}
+    }
+}
