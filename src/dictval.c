@@ -20,7 +20,7 @@
  * and the arguments (count defaults to 10; pat is NULL for no pattern or "*"), or NULL once
  * replied: a bad cursor, WRONGTYPE, the empty scan of an absent key, or a bad option. */
 vlObj *dvScanStartOrReply(vlClient *c, int type, unsigned long *cursor, long long *count,
-                          const protoArg **pat) {
+                          const protoArg **pat, int *novalues) {
     if (getScanCursorOrReply(c, &c->argv[2], cursor) != VL_OK) return NULL;
     int wrong;
     vlObj *o = dbLookupTypeOrReply(c, &c->argv[1], type, 0, &wrong);
@@ -32,8 +32,16 @@ vlObj *dvScanStartOrReply(vlClient *c, int type, unsigned long *cursor, long lon
     }
     *count = 10;
     *pat = NULL;
+    if (novalues) *novalues = 0;
     for (int i = 3; i < c->argc; i += 2) {
-        if (argEq(&c->argv[i], "count") && i + 1 < c->argc) {
+        if (argEq(&c->argv[i], "novalues")) { /* a flag: no value follows */
+            if (!novalues) {
+                addReplyError(c, "ERR NOVALUES option can only be used in HSCAN");
+                return NULL;
+            }
+            *novalues = 1;
+            i--;
+        } else if (argEq(&c->argv[i], "count") && i + 1 < c->argc) {
             if (getLongLongOrReply(c, &c->argv[i + 1], count, NULL) != VL_OK) return NULL;
             if (*count < 1) {
                 addReplyErrorSyntax(c);

@@ -22,7 +22,7 @@ int dvBlocks(const vlObj *o, const void *out[2]);
  * return NULL or VL_ERR. A scan collects dict entries from *cursor (updated) until count or its
  * budget of count*10 buckets; *items is the caller's to vlFree. */
 vlObj *dvScanStartOrReply(struct vlClient *c, int type, unsigned long *cursor, long long *count,
-                          const protoArg **pat);
+                          const protoArg **pat, int *novalues); /* novalues: NULL but HSCAN */
 size_t dvScan(dict *d, unsigned long *cursor, long long count, dictLink ***items);
 int dvRandomCountOrReply(struct vlClient *c, const protoArg *a, long long *out); /* != LLONG_MIN */
 int dvReplyStillWanted(struct vlClient *c, unsigned long i); /* 0: stop, the client is doomed */

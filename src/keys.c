@@ -31,15 +31,15 @@
 
 /* ------------------------------------------------------------------ helpers */
 
+/* Redis's type number for streams: a name SCAN TYPE accepts, that no key here has yet. */
+#define TYPE_STREAM 6
+
 int keyspaceTypeFromName(const char *name, size_t len) {
     static const struct {
         const char *name;
         int type;
-    } types[] = {{"string", OBJ_STRING},
-                 {"list", OBJ_LIST},
-                 {"set", OBJ_SET},
-                 {"zset", OBJ_ZSET},
-                 {"hash", OBJ_HASH}};
+    } types[] = {{"string", OBJ_STRING}, {"list", OBJ_LIST}, {"set", OBJ_SET},
+                 {"zset", OBJ_ZSET},     {"hash", OBJ_HASH}, {"stream", TYPE_STREAM}};
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         if (strlen(types[i].name) == len && strncasecmp(types[i].name, name, len) == 0)
             return types[i].type;
@@ -481,9 +481,14 @@ static void scanCommand(vlClient *c) {
             st.pat = &c->argv[++j];
             if (st.pat->len == 1 && st.pat->ptr[0] == '*') st.pat = NULL; /* matches all */
         } else if (argEq(a, "type") && more) {
-            /* An unknown type matches nothing, as in Redis 7.0-7.2 (no error). */
-            st.type = keyspaceTypeFromName(c->argv[j + 1].ptr, c->argv[j + 1].len);
-            j++;
+            /* Valkey 8: an unknown type name is an error (Redis 7.2 matched nothing) */
+            const protoArg *t = &c->argv[++j];
+            st.type = keyspaceTypeFromName(t->ptr, t->len);
+            if (st.type == -1) {
+                addReplyErrorFormat(c, "ERR unknown type name '%.*s'",
+                                    (int)(t->len < 128 ? t->len : 128), t->ptr);
+                return;
+            }
         } else {
             addReplyErrorSyntax(c);
             return;

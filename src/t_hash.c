@@ -697,7 +697,8 @@ static void hscanCommand(vlClient *c) {
     unsigned long cursor;
     long long count;
     const protoArg *pat;
-    vlObj *o = dvScanStartOrReply(c, OBJ_HASH, &cursor, &count, &pat);
+    int novalues;
+    vlObj *o = dvScanStartOrReply(c, OBJ_HASH, &cursor, &count, &pat, &novalues);
     if (!o) return;
     const unsigned char *f, *v;
     size_t flen, vlen;
@@ -711,8 +712,8 @@ static void hscanCommand(vlClient *c) {
         while (hashIterNext(&it, &f, &flen, &v, &vlen)) {
             if (pat && !utilGlobMatch(pat->ptr, pat->len, (const char *)f, flen, 0)) continue;
             addReplyBulk(c, f, flen);
-            addReplyBulk(c, v, vlen);
-            n += 2;
+            if (!novalues) addReplyBulk(c, v, vlen);
+            n += novalues ? 1 : 2;
         }
         hashIterRelease(&it);
         setDeferredArrayLen(c, slot, n);
@@ -727,8 +728,8 @@ static void hscanCommand(vlClient *c) {
         hentParts((hashEntry *)items[i], &f, &flen, &v, &vlen);
         if (pat && !utilGlobMatch(pat->ptr, pat->len, (const char *)f, flen, 0)) continue;
         addReplyBulk(c, f, flen);
-        addReplyBulk(c, v, vlen);
-        n += 2;
+        if (!novalues) addReplyBulk(c, v, vlen);
+        n += novalues ? 1 : 2;
     }
     setDeferredArrayLen(c, slot, n);
     vlFree(items);

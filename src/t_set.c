@@ -909,7 +909,7 @@ static void sscanCommand(vlClient *c) {
     unsigned long cursor;
     long long count;
     const protoArg *pat;
-    vlObj *o = dvScanStartOrReply(c, OBJ_SET, &cursor, &count, &pat);
+    vlObj *o = dvScanStartOrReply(c, OBJ_SET, &cursor, &count, &pat, NULL);
     if (!o) return;
     setVal v = svOf(o);
     const char *p;

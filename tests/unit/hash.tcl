@@ -386,6 +386,28 @@ start_server {tags {"hash"}} {
         assert_equal {a 1 ab 4} [lsort -stride 2 $items]
     }
 
+    test "HSCAN NOVALUES: fields only, both encodings; other scans refuse it" {
+        r del h big
+        r hset h a 1 b 2
+        lassign [r hscan h 0 novalues] cur items
+        assert_equal {a b} [lsort $items]
+        lassign [r hscan h 0 match a* novalues count 5] cur items
+        assert_equal {a} $items
+        for {set i 0} {$i < 300} {incr i} { r hset big f$i v$i }
+        assert_encoding hashtable big
+        set all {}
+        set cur 0
+        while 1 {
+            lassign [r hscan big $cur novalues] cur items
+            lappend all {*}$items
+            if {$cur == 0} break
+        }
+        assert_equal 300 [llength [lsort -unique $all]]
+        assert_equal f0 [lindex [lsort $all] 0]
+        r sadd s x
+        assert_error "ERR NOVALUES option can only be used in HSCAN" {r sscan s 0 novalues}
+    }
+
     test "HSCAN errors" {
         r del h
         r hset h a 1
@@ -395,7 +417,7 @@ start_server {tags {"hash"}} {
         assert_error "ERR value is not an integer or out of range" {r hscan h 0 count x}
         assert_error "ERR syntax error" {r hscan h 0 match}
         assert_error "ERR syntax error" {r hscan h 0 foo bar}
-        assert_error "ERR syntax error" {r hscan h 0 novalues}
+        assert_error "ERR syntax error" {r hscan h 0 novalues match}
         assert_equal 0 [lindex [r hscan h 18446744073709551615] 0]
         # a huge COUNT on a hashtable: everything in one call, no overflow of the budget
         r del h

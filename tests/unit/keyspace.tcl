@@ -389,10 +389,11 @@ start_server {tags {"keyspace"}} {
         assert_equal 11 [llength [lsort -unique [scan_all type list match l:1*]]]
     }
 
-    test "SCAN TYPE with an unknown type matches nothing" {
+    test "SCAN TYPE with an unknown type name is an error (Valkey 8); stream matches nothing" {
         r flushdb
         for {set i 0} {$i < 20} {incr i} { r set s:$i $i }
-        assert_equal {} [scan_all type nosuchtype]
+        assert_error "ERR unknown type name 'nosuchtype'" {r scan 0 type nosuchtype}
+        assert_equal {} [scan_all type stream]
     }
 
     test "SCAN errors" {
