@@ -75,6 +75,7 @@ void cmdTableFree(vlServer *s) {
     if (!s->commands) return;
     dictRelease(s->commands); /* entries are not the dict's: they are one array */
     vlFree(s->cmd_entries);
+    for (size_t i = 0; i < s->ncommands; i++) latencyTrackFree(&s->cmdstats[i]);
     vlFree(s->cmdstats);
     s->commands = NULL;
     s->cmd_entries = NULL;
@@ -272,6 +273,7 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     /* ceil(log2(dur)): 1 us and less in bucket 0, 2 us in 1, 3-4 us in 2, ... */
     int b = dur <= 1 ? 0 : 64 - __builtin_clzll(dur - 1);
     st->lat_hist[b < CMD_LAT_BUCKETS ? b : CMD_LAT_BUCKETS - 1]++;
+    if (s->cfg.latency_tracking && !(c->flags & CLIENT_BLOCKED)) latencyTrack(st, dur);
     s->stats.numcommands++;
     c->lastcmd = cmd;
     c->cmd = NULL;

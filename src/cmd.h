@@ -57,6 +57,7 @@ typedef struct vlCommandStats {
     long long calls, failed_calls, rejected_calls;
     long long usec;
     long long lat_hist[CMD_LAT_BUCKETS]; /* the last bucket also holds anything longer */
+    uint64_t *pct_hist; /* latency-tracking: fine histogram for INFO latencystats (observe.c) */
 } vlCommandStats;
 
 extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],

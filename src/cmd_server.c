@@ -40,7 +40,10 @@ static void infoCommand(vlClient *c) {
 static void resetStats(vlServer *s) {
     memset(&s->stats, 0, sizeof(s->stats));
     s->stats.stat_peak_memory = (long long)allocHeapUsed(s->heap);
-    if (s->cmdstats) memset(s->cmdstats, 0, s->ncommands * sizeof(vlCommandStats));
+    if (s->cmdstats) {
+        for (size_t i = 0; i < s->ncommands; i++) latencyTrackFree(&s->cmdstats[i]);
+        memset(s->cmdstats, 0, s->ncommands * sizeof(vlCommandStats));
+    }
     if (s->errorstats) {
         dictIter it;
         dictIterInit(&it, s->errorstats);

@@ -370,6 +370,44 @@ static void obufGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
     }
 }
 
+/* latency-tracking-info-percentiles: up to VL_LAT_PCT_MAX numbers in [0, 100]; shown as
+ * Redis shows them ("%f", trailing zeros cut: "0.0 99.90" reads back "0 99.9"). */
+static int latPctSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err,
+                     size_t errlen) {
+    VL_UNUSED(d);
+    if (oneEmpty(argc, argv)) argc = 0;
+    double v[VL_LAT_PCT_MAX];
+    if (argc > VL_LAT_PCT_MAX) {
+        snprintf(err, errlen, "Too many percentiles (at most %d)", VL_LAT_PCT_MAX);
+        return VL_ERR;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (!utilStrToD(argv[i], strlen(argv[i]), &v[i]) || v[i] < 0 || v[i] > 100) {
+            snprintf(err, errlen, "Invalid latency-tracking-info-percentiles parameters");
+            return VL_ERR;
+        }
+    }
+    memcpy(cv->lat_pct, v, (size_t)argc * sizeof(double));
+    cv->lat_npct = argc;
+    return VL_OK;
+}
+
+void configFormatPercentile(double p, char *buf, size_t len) {
+    int n = snprintf(buf, len, "%f", p);
+    if (n <= 0 || (size_t)n >= len || !strchr(buf, '.')) return;
+    while (n > 0 && buf[n - 1] == '0') buf[--n] = '\0';
+    if (n > 0 && buf[n - 1] == '.') buf[--n] = '\0';
+}
+
+static void latPctGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
+    VL_UNUSED(d);
+    for (int i = 0; i < cv->lat_npct; i++) {
+        char buf[64];
+        configFormatPercentile(cv->lat_pct[i], buf, sizeof buf);
+        vstrCatFmt(out, "%s%s", i ? " " : "", buf);
+    }
+}
+
 /* The specials' "split" text arrives as argc/argv; see cfgSetText for CONFIG SET values. */
 static const cfgSpecial spBind = {bindSet, bindGet, bindFree};
 static const cfgSpecial spPerm = {permSet, permGet, NULL};
@@ -377,6 +415,7 @@ static const cfgSpecial spDir = {dirSet, strGet, specialFreeStr};
 static const cfgSpecial spSave = {saveSet, strGet, specialFreeStr};
 static const cfgSpecial spNotify = {notifySet, notifyGet, NULL};
 static const cfgSpecial spObuf = {obufSet, obufGet, NULL};
+static const cfgSpecial spLatPct = {latPctSet, latPctGet, NULL};
 
 /* ------------------------------------------------------------------- the table */
 
@@ -483,6 +522,9 @@ const cfgDef cfgTable[] = {
     BOOL("rdbcompression", NULL, 0, rdbcompression, 1, NULL),
     BOOL("rdbchecksum", NULL, 0, rdbchecksum, 1, NULL),
     BOOL_HOOK("jemalloc-bg-thread", NULL, 0, jemalloc_bg_thread, 1, HOOK_BGTHREAD),
+    BOOL("latency-tracking", NULL, 0, latency_tracking, 1, NULL),
+    SPECIAL("latency-tracking-info-percentiles", NULL, CF_MULTIARG,
+            offsetof(vlConfigValues, lat_pct), "50 99 99.9", spLatPct, HOOK_NONE),
 
     /* Accepted for compatibility with Valkey 8's and Redis 7's configuration files, checked
      * as they check them, stored for CONFIG GET and REWRITE, with no effect here (replication,
@@ -508,7 +550,6 @@ const cfgDef cfgTable[] = {
     INERT_BOOL("disable-thp", NULL, CF_IMMUTABLE, 16, "yes"),
     INERT_BOOL("cluster-allow-replica-migration", NULL, 0, 17, "yes"),
     INERT_BOOL("replica-announced", NULL, 0, 18, "yes"),
-    INERT_BOOL("latency-tracking", NULL, 0, 19, "yes"),
     INERT_BOOL("aof-disable-auto-gc", NULL, 0, 20, "no"),
     INERT_BOOL("replica-ignore-disk-write-errors", NULL, 0, 21, "no"),
     INERT_BOOL("extended-redis-compatibility", NULL, 0, 22, "no"),
@@ -615,7 +656,6 @@ const cfgDef cfgTable[] = {
     INERT_LIST("oom-score-adj-values", NULL, CF_MULTIARG, 122, "0 200 800"),
     INERT_CHECKED("replicaof", "slaveof", CF_MULTIARG | CF_IMMUTABLE, 123, CT_LIST, "", 0, 0,
                   checkNoReplica),
-    INERT_LIST("latency-tracking-info-percentiles", NULL, CF_MULTIARG, 124, "50 99 99.9"),
     INERT_BOOL("io-threads-do-reads", NULL, 0, 125, "no"), /* Redis 7.0 */
     /* Valkey's and Redis's way of loading a module at start: there are no modules here */
     INERT_CHECKED("loadmodule", NULL, CF_MULTIARG | CF_IMMUTABLE, 126, CT_LIST, "", 0, 0,

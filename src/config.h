@@ -25,6 +25,7 @@ typedef struct vlClient vlClient;
 #define CLIENT_CLASS_REPLICA 2
 #define CLIENT_CLASS_COUNT 3
 
+#define VL_LAT_PCT_MAX 16
 #define VL_CONFIG_INERT_SLOTS 160
 
 typedef struct vlObufLimit {
@@ -106,6 +107,9 @@ typedef struct vlConfigValues {
     int cluster_enabled;
     int oom_score_adj;
     int lfu_log_factor, lfu_decay_time;
+    int latency_tracking;           /* INFO latencystats */
+    int lat_npct;                   /* latency-tracking-info-percentiles: how many, */
+    double lat_pct[VL_LAT_PCT_MAX]; /* and which, in [0, 100] */
     int stop_writes_on_bgsave_error, rdbcompression, rdbchecksum, jemalloc_bg_thread;
     /* directives accepted for compatibility with no effect here, as text (config.c) */
     char *inert[VL_CONFIG_INERT_SLOTS];
@@ -117,6 +121,7 @@ int configLoadText(vlServer *s, const char *text, char *err, size_t errlen);
 int configLoadFile(vlServer *s, const char *path, char *err, size_t errlen);
 void configInitDefaults(vlServer *s);
 vstr *configInertSet(const vlServer *s);
+void configFormatPercentile(double p, char *buf, size_t len); /* Redis's "%f", zeros cut */
 void configFree(vlServer *s);
 void configGetCommand(vlClient *c);
 void configSetCommand(vlClient *c);

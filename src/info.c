@@ -22,6 +22,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
+#include "observe.h"
 #include "db.h"
 #include "defrag.h"
 #include "info.h"
@@ -435,6 +436,28 @@ static void infoCommandstats(vlServer *s, vstr **out) {
     vlFree(l.refs);
 }
 
+/* latency_percentiles_usec_<cmd>:p50=...,p99=... for each command that ran while
+ * latency-tracking was on, in the commandstats order. */
+static void infoLatencystats(vlServer *s, vstr **out) {
+    if (!s->commands || !s->cfg.latency_tracking) return;
+    cmdStatList l = {NULL, 0, 0};
+    cmdForEach(s, collectCmdStat, &l);
+    if (l.n) qsort(l.refs, l.n, sizeof(cmdStatRef), cmpCmdStat);
+    for (size_t i = 0; i < l.n; i++) {
+        const vlCommandStats *st = l.refs[i].st;
+        if (!st->pct_hist) continue;
+        vstrCatFmt(out, "latency_percentiles_usec_%s:", l.refs[i].name);
+        for (int j = 0; j < s->cfg.lat_npct; j++) {
+            char p[64];
+            configFormatPercentile(s->cfg.lat_pct[j], p, sizeof p);
+            vstrCatFmt(out, "%sp%s=%.3f", j ? "," : "", p,
+                       latencyPercentile(st, s->cfg.lat_pct[j]));
+        }
+        vstrCat(out, "\r\n", 2);
+    }
+    vlFree(l.refs);
+}
+
 static int cmpErrStat(const void *a, const void *b) {
     const vlErrorStat *x = *(const vlErrorStat *const *)a, *y = *(const vlErrorStat *const *)b;
     size_t n = x->len < y->len ? x->len : y->len;
@@ -495,6 +518,7 @@ static const infoSection infoSections[] = {
     {"modules", "Modules", infoModules, INFO_DEFAULT},
     {"commandstats", "Commandstats", infoCommandstats, 0},
     {"errorstats", "Errorstats", infoErrorstats, INFO_DEFAULT},
+    {"latencystats", "Latencystats", infoLatencystats, 0},
     {"cluster", "Cluster", infoCluster, INFO_DEFAULT},
     {"keyspace", "Keyspace", infoKeyspace, INFO_DEFAULT},
 };

@@ -579,3 +579,58 @@ void latencyCommand(vlClient *c) {
         addReplyErrorUnknownSub(c, "LATENCY");
     }
 }
+
+/* ------------------------------------------------------------------- latencystats */
+
+/* A log-linear histogram of nanoseconds: values under LATP_SUB have a bucket each; above,
+ * each power of two is cut into LATP_SUB equal buckets (resolution 1/32, about 3%), up to
+ * 2^LATP_MAXEXP ns (18 minutes; longer calls land in the last bucket). Allocated on a
+ * command's first tracked call: about 9 KB for each command that ran. */
+#define LATP_SUBBITS 5
+#define LATP_SUB (1u << LATP_SUBBITS)
+#define LATP_MAXEXP 40
+#define LATP_BUCKETS ((LATP_MAXEXP - LATP_SUBBITS + 1) * LATP_SUB)
+
+static size_t latpIndex(uint64_t ns) {
+    if (ns < LATP_SUB) return (size_t)ns;
+    int e = 63 - __builtin_clzll(ns); /* 2^e <= ns < 2^(e+1), e >= LATP_SUBBITS */
+    if (e >= LATP_MAXEXP) return LATP_BUCKETS - 1;
+    uint64_t sub = (ns >> (e - LATP_SUBBITS)) - LATP_SUB;
+    return (size_t)(e - LATP_SUBBITS + 1) * LATP_SUB + (size_t)sub;
+}
+
+/* The largest value that falls in bucket i. */
+static uint64_t latpUpper(size_t i) {
+    if (i < LATP_SUB) return i;
+    int e = (int)(i / LATP_SUB) - 1 + LATP_SUBBITS;
+    uint64_t sub = i % LATP_SUB;
+    return ((LATP_SUB + sub + 1) << (e - LATP_SUBBITS)) - 1;
+}
+
+void latencyTrack(vlCommandStats *st, uint64_t usec) {
+    if (!st->pct_hist) st->pct_hist = vlCalloc(LATP_BUCKETS * sizeof(uint64_t));
+    st->pct_hist[latpIndex(usec * 1000)]++;
+}
+
+void latencyTrackFree(vlCommandStats *st) {
+    vlFree(st->pct_hist);
+    st->pct_hist = NULL;
+}
+
+double latencyPercentile(const vlCommandStats *st, double pct) {
+    if (!st->pct_hist) return 0;
+    uint64_t total = 0;
+    for (size_t i = 0; i < LATP_BUCKETS; i++) total += st->pct_hist[i];
+    if (!total) return 0;
+    /* the rank of the percentile's call, 1-based: at least the first, at most the last */
+    uint64_t rank = (uint64_t)((pct / 100.0) * (double)total + 0.5);
+    if (rank < 1) rank = 1;
+    if (rank > total) rank = total;
+    uint64_t cum = 0;
+    size_t i = 0;
+    for (; i < LATP_BUCKETS; i++) {
+        cum += st->pct_hist[i];
+        if (cum >= rank) break;
+    }
+    return (double)latpUpper(i < LATP_BUCKETS ? i : LATP_BUCKETS - 1) / 1000.0;
+}

@@ -13,6 +13,12 @@ void observeInit(vlServer *s);
 void observeFree(vlServer *s);
 void slowlogPush(vlServer *s, vlClient *c, long long duration_us);
 void latencyAddSample(vlServer *s, const char *event, long long ms);
+/* latency-tracking: per-command histograms with about 3% resolution, for INFO latencystats */
+struct vlCommandStats;
+void latencyTrack(struct vlCommandStats *st, uint64_t usec);
+void latencyTrackFree(struct vlCommandStats *st);
+/* The value (usec) under which pct percent of the recorded calls fell; 0 with none. */
+double latencyPercentile(const struct vlCommandStats *st, double pct);
 void slowlogCommand(vlClient *c);
 void latencyCommand(vlClient *c);
 

@@ -143,3 +143,59 @@ start_server {tags {"latency"}} {
         r config set latency-monitor-threshold 0
     }
 }
+
+start_server {tags {"latency"}} {
+    proc lat_line {cmd} {
+        set info [r info latencystats]
+        if {[regexp "\r\nlatency_percentiles_usec_$cmd:(\[^\r\n\]*)" $info -> v]} { return $v }
+        return ""
+    }
+
+    test "INFO latencystats: per-command percentiles, latency-tracking on and off" {
+        r config resetstat
+        assert_equal {latency-tracking yes} [r config get latency-tracking]
+        assert_equal {latency-tracking-info-percentiles {50 99 99.9}} \
+            [r config get latency-tracking-info-percentiles]
+        r set a b
+        assert_match {p50=*,p99=*,p99.9=*} [lat_line set]
+        # not in the default INFO, as in Redis
+        assert {![string match "*latency_percentiles*" [r info]]}
+        r config resetstat
+        assert_equal "" [lat_line set]
+        r config set latency-tracking no
+        r set a b
+        assert_equal "" [lat_line set]
+        r config set latency-tracking yes
+    }
+
+    test "latency-tracking-info-percentiles: values, canonical text, errors keep the old value" {
+        r config set latency-tracking-info-percentiles "0.0 50.0 100.0"
+        assert_equal {latency-tracking-info-percentiles {0 50 100}} \
+            [r config get latency-tracking-info-percentiles]
+        r set a b
+        assert_match {p0=*,p50=*,p100=*} [lat_line set]
+        assert_error "*Invalid latency-tracking-info-percentiles*" \
+            {r config set latency-tracking-info-percentiles "10.0 50.0 a"}
+        assert_error "*Invalid latency-tracking-info-percentiles*" \
+            {r config set latency-tracking-info-percentiles "10.0 101.0"}
+        assert_equal {latency-tracking-info-percentiles {0 50 100}} \
+            [r config get latency-tracking-info-percentiles]
+        r config set latency-tracking-info-percentiles ""
+        assert_equal "" [lat_line set]
+        r config set latency-tracking-info-percentiles "50 99 99.9"
+    }
+
+    test "INFO latencystats measures: a 50 ms DEBUG SLEEP reads at least 50000 usec" {
+        r config resetstat
+        r config set latency-tracking-info-percentiles "50"
+        r debug sleep 0.05
+        r set k v
+        regexp {p50=([0-9.]+)} [lat_line debug] -> dbg
+        regexp {p50=([0-9.]+)} [lat_line set] -> set
+        assert {$dbg >= 50000}
+        # the histogram's resolution is about 3%: well under 2x
+        assert {$dbg < 100000}
+        assert {$set <= $dbg}
+        r config set latency-tracking-info-percentiles "50 99 99.9"
+    }
+}
