@@ -8,6 +8,7 @@
  * output limits are checked, monitors have seen it. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "blocking.h"
 #include "client.h"
@@ -21,6 +22,8 @@ typedef struct cmdEntry {
     dictLink link;
     const vlCommand *cmd;
     size_t idx;
+    struct cmdEntry *subs; /* a container's subcommands: the entries right after it */
+    size_t nsubs;
 } cmdEntry;
 
 static const void *cmdEntryKey(const dictLink *e, size_t *len) {
@@ -50,20 +53,44 @@ static const vlCommand *const cmdTables[] = {
     vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,
 };
 
+static const vlSubcommands cmdSubTables[] = {
+    {"client", vlClientSubcommands},   {"config", vlConfigSubcommands},
+    {"command", vlCommandSubcommands}, {"object", vlObjectSubcommands},
+    {"memory", vlMemorySubcommands},   {"slowlog", vlSlowlogSubcommands},
+    {"latency", vlLatencySubcommands}, {"pubsub", vlPubsubSubcommands},
+};
+
+static const vlCommand *subTableOf(const vlCommand *parent) {
+    for (size_t i = 0; i < sizeof(cmdSubTables) / sizeof(cmdSubTables[0]); i++)
+        if (!strcmp(cmdSubTables[i].parent, parent->name)) return cmdSubTables[i].subs;
+    return NULL;
+}
+
 void cmdTableInit(vlServer *s) {
     size_t n = 0;
-    for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++)
-        for (const vlCommand *c = cmdTables[t]; c->name; c++) n++;
+    for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++) {
+        for (const vlCommand *c = cmdTables[t]; c->name; c++) {
+            n++;
+            for (const vlCommand *sc = subTableOf(c); sc && sc->name; sc++) n++;
+        }
+    }
     cmdEntry *entries = vlCalloc(sizeof(cmdEntry) * (n ? n : 1));
     s->commands = dictCreate(&cmdDictType);
     size_t i = 0;
     for (size_t t = 0; t < sizeof(cmdTables) / sizeof(cmdTables[0]); t++) {
         for (const vlCommand *c = cmdTables[t]; c->name; c++) {
-            entries[i].cmd = c;
-            entries[i].idx = i;
-            if (dictAdd(s->commands, &entries[i].link) != VL_OK)
+            cmdEntry *parent = &entries[i];
+            parent->cmd = c;
+            parent->idx = i++;
+            if (dictAdd(s->commands, &parent->link) != VL_OK)
                 serverLog(s, LL_WARNING, "duplicate command in tables: %s", c->name);
-            i++;
+            for (const vlCommand *sc = subTableOf(c); sc && sc->name; sc++) {
+                entries[i].cmd = sc;
+                entries[i].idx = i;
+                if (!parent->nsubs) parent->subs = &entries[i];
+                parent->nsubs++;
+                i++;
+            }
         }
     }
     s->ncommands = n;
@@ -82,29 +109,46 @@ void cmdTableFree(vlServer *s) {
     s->cmdstats = NULL;
 }
 
+static cmdEntry *subEntry(cmdEntry *parent, const char *name, size_t len) {
+    for (size_t i = 0; i < parent->nsubs; i++) {
+        const char *sub = cmdShortName(parent->subs[i].cmd);
+        if (strlen(sub) == len && strncasecmp(sub, name, len) == 0) return &parent->subs[i];
+    }
+    return NULL;
+}
+
+static cmdEntry *entryByName(vlServer *s, const char *name, size_t len) {
+    const char *bar = memchr(name, '|', len);
+    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, name, bar ? (size_t)(bar - name) : len);
+    if (ce && bar) ce = subEntry(ce, bar + 1, len - (size_t)(bar - name) - 1);
+    return ce;
+}
+
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len) {
-    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, name, len);
+    cmdEntry *ce = entryByName(s, name, len);
     return ce ? ce->cmd : NULL;
+}
+
+const vlCommand *cmdSubcommands(vlServer *s, const vlCommand *cmd) {
+    VL_UNUSED(s);
+    return strchr(cmd->name, '|') ? NULL : subTableOf(cmd);
+}
+
+size_t cmdCountTopLevel(vlServer *s) {
+    return dictSize(s->commands);
 }
 
 static void cmdRun(vlClient *c, const vlCommand *cmd, int idx);
 
 int cmdIndex(vlServer *s, const vlCommand *cmd) {
-    size_t len = strlen(cmd->name);
-    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, cmd->name, len);
+    cmdEntry *ce = entryByName(s, cmd->name, strlen(cmd->name));
     return ce ? (int)ce->idx : 0;
 }
 
 void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
                 void *ctx) {
-    dictIter it;
-    dictIterInit(&it, s->commands);
-    dictLink *e;
-    while ((e = dictIterNext(&it))) {
-        cmdEntry *ce = (cmdEntry *)e;
-        fn(ctx, ce->cmd, &s->cmdstats[ce->idx]);
-    }
-    dictIterRelease(&it);
+    cmdEntry *entries = s->cmd_entries;
+    for (size_t i = 0; i < s->ncommands; i++) fn(ctx, entries[i].cmd, &s->cmdstats[i]);
 }
 
 /* ------------------------------------------------------------------- admission */
@@ -292,6 +336,10 @@ int cmdProcess(vlClient *c) {
     if (!ce) {
         rejectUnknown(c);
         return 1;
+    }
+    if (ce->nsubs && c->argc >= 2) { /* a known subcommand is admitted and counted as such */
+        cmdEntry *se = subEntry(ce, c->argv[1].ptr, c->argv[1].len);
+        if (se) ce = se;
     }
     const vlCommand *cmd = ce->cmd;
     c->cmd_idx = (int)ce->idx;

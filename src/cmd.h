@@ -43,6 +43,22 @@ struct vlCommand {
     const char *summary;
 };
 
+/* A container's subcommands: a {0}-terminated table whose rows are named "parent|sub" as
+ * Redis names them, each with its own arity (counting the parent), flags, keys and stats;
+ * cmd.c pairs each table with its parent. A call whose argv[1] names none of them runs the
+ * parent's proc, which answers Redis's "unknown subcommand" error. */
+typedef struct vlSubcommands {
+    const char *parent;
+    const vlCommand *subs;
+} vlSubcommands;
+
+/* "parent|sub" -> "sub"; a top-level name as is. */
+static inline const char *cmdShortName(const vlCommand *cmd) {
+    const char *bar = cmd->name;
+    while (*bar && *bar != '|') bar++;
+    return *bar ? bar + 1 : cmd->name;
+}
+
 /* errorstats entries (s->errorstats), keyed by the error's first word */
 typedef struct vlErrorStat {
     dictLink link;
@@ -60,10 +76,16 @@ typedef struct vlCommandStats {
     uint64_t *pct_hist; /* latency-tracking: fine histogram for INFO latencystats (observe.c) */
 } vlCommandStats;
 
+extern const vlCommand vlClientSubcommands[], vlConfigSubcommands[], vlCommandSubcommands[],
+    vlObjectSubcommands[], vlMemorySubcommands[], vlSlowlogSubcommands[], vlLatencySubcommands[],
+    vlPubsubSubcommands[];
 extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],
     vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[];
 
+/* A command by name, or a subcommand by "parent|sub"; NULL when there is none. */
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);
+/* A container's subcommand table ({0}-terminated), or NULL for a plain command. */
+const vlCommand *cmdSubcommands(vlServer *s, const vlCommand *cmd);
 int cmdIndex(vlServer *s, const vlCommand *cmd);
 /* Index of the numkeys argument of a CMD_KEYNUM command, else 0. */
 static inline int cmdKeynum(const vlCommand *cmd) {
@@ -78,7 +100,9 @@ void cmdTableFree(vlServer *s);
  * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
  * caller keeps it in the query buffer and stops reading until the pause ends. */
 int cmdProcess(vlClient *c);
+/* Every command and subcommand, with its stats (containers and their subcommands both). */
 void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
                 void *ctx);
+size_t cmdCountTopLevel(vlServer *s); /* COMMAND COUNT: subcommands are not counted */
 
 #endif

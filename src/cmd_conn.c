@@ -724,3 +724,37 @@ const vlCommand vlConnCommands[] = {
      "Listens for all requests received by the server in real-time."},
     {0},
 };
+
+#define CLIENT_ADMIN (CMD_ADMIN | CMD_NOSCRIPT | CONN_FLAGS)
+#define CLIENT_SELF (CMD_NOSCRIPT | CONN_FLAGS)
+
+/* CLIENT's subcommands, as Redis 7 describes them; clientCommand dispatches them. */
+const vlCommand vlClientSubcommands[] = {
+    {"client|id", clientCommand, 2, CLIENT_SELF, 0, 0, 0, "connection",
+     "Returns the unique client ID of the connection."},
+    {"client|info", clientCommand, 2, CLIENT_SELF, 0, 0, 0, "connection",
+     "Returns information about the connection."},
+    {"client|getname", clientCommand, 2, CLIENT_SELF, 0, 0, 0, "connection",
+     "Returns the name of the connection."},
+    {"client|setname", clientCommand, 3, CLIENT_SELF, 0, 0, 0, "connection",
+     "Sets the connection name."},
+    {"client|setinfo", clientCommand, 4, CLIENT_SELF, 0, 0, 0, "connection",
+     "Sets information specific to the client or connection."},
+    {"client|list", clientCommand, -2, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Lists open connections."},
+    {"client|kill", clientCommand, -3, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Terminates open connections."},
+    {"client|pause", clientCommand, -3, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Suspends commands processing."},
+    {"client|unpause", clientCommand, 2, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Resumes processing commands from paused clients."},
+    {"client|reply", clientCommand, 3, CLIENT_SELF, 0, 0, 0, "connection",
+     "Instructs the server whether to reply to commands."},
+    {"client|unblock", clientCommand, -3, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Unblocks a client blocked by a blocking command from a different connection."},
+    {"client|no-evict", clientCommand, 3, CLIENT_ADMIN, 0, 0, 0, "connection",
+     "Sets the client eviction mode of the connection."},
+    {"client|help", clientCommand, 2, CONN_FLAGS, 0, 0, 0, "connection",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};

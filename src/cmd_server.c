@@ -110,11 +110,13 @@ static void configCommand(vlClient *c) {
 typedef struct cmdList {
     const vlCommand **v;
     size_t n, cap;
+    int with_subs; /* subcommands too (COMMAND LIST) */
 } cmdList;
 
 static void collectCmd(void *ctx, const vlCommand *cmd, vlCommandStats *st) {
     VL_UNUSED(st);
     cmdList *l = ctx;
+    if (!l->with_subs && strchr(cmd->name, '|')) return;
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 64;
         l->v = vlRealloc(l->v, l->cap * sizeof(*l->v));
@@ -126,9 +128,11 @@ static int cmpCmd(const void *a, const void *b) {
     return strcmp((*(const vlCommand *const *)a)->name, (*(const vlCommand *const *)b)->name);
 }
 
-/* Every command, sorted by name (stable replies); free l->v after use. */
-static void allCommands(vlServer *s, cmdList *l) {
+/* Every command (and subcommand when with_subs), sorted by name (stable replies); free l->v
+ * after use. */
+static void allCommands(vlServer *s, cmdList *l, int with_subs) {
     memset(l, 0, sizeof(*l));
+    l->with_subs = with_subs;
     cmdForEach(s, collectCmd, l);
     if (l->n) qsort(l->v, l->n, sizeof(*l->v), cmpCmd);
 }
@@ -169,19 +173,18 @@ static int aclCategories(const vlCommand *cmd, const char *out[8]) {
     return n;
 }
 
+/* The access flags of a command's keys, as its key spec in COMMAND INFO states them. */
+static void replyKeyFlags(vlClient *c, const vlCommand *cmd) {
+    addReplySetLen(c, 2);
+    addReplyStatus(c, (cmd->flags & CMD_WRITE) ? "RW" : "RO");
+    addReplyStatus(c, (cmd->flags & CMD_WRITE) ? "update" : "access");
+}
+
 /* One key spec from the legacy (first, last, step) triple, in Redis 7's shape. */
 static void replyKeySpec(vlClient *c, const vlCommand *cmd) {
     addReplyMapLen(c, 3);
     addReplyBulkCStr(c, "flags");
-    if (cmd->flags & CMD_WRITE) {
-        addReplySetLen(c, 2);
-        addReplyStatus(c, "RW");
-        addReplyStatus(c, "update");
-    } else {
-        addReplySetLen(c, 2);
-        addReplyStatus(c, "RO");
-        addReplyStatus(c, "access");
-    }
+    replyKeyFlags(c, cmd);
     addReplyBulkCStr(c, "begin_search");
     addReplyMapLen(c, 2);
     addReplyBulkCStr(c, "type");
@@ -245,7 +248,11 @@ static void replyCommandInfo(vlClient *c, const vlCommand *cmd) {
     } else {
         addReplyArrayLen(c, 0);
     }
-    addReplyArrayLen(c, 0); /* subcommands: dispatched inside the procs, not described */
+    const vlCommand *subs = cmdSubcommands(c->srv, cmd);
+    long long nsubs = 0;
+    for (const vlCommand *sc = subs; sc && sc->name; sc++) nsubs++;
+    addReplyArrayLen(c, nsubs);
+    for (long long i = 0; i < nsubs; i++) replyCommandInfo(c, &subs[i]);
 }
 
 /* name -> {summary, since, group}: the fields redis-cli 7 reads for its help and hints. */
@@ -292,7 +299,7 @@ static void commandList(vlClient *c) {
         return;
     }
     cmdList l;
-    allCommands(s, &l);
+    allCommands(s, &l, 1);
     void *slot = addReplyDeferredLen(c);
     long long n = 0;
     for (size_t i = 0; i < l.n; i++) {
@@ -309,6 +316,13 @@ static void commandList(vlClient *c) {
     vlFree(l.v);
 }
 
+/* GETKEYS: the key; GETKEYSANDFLAGS: [key, flags]. */
+static void replyKeyAndFlags(vlClient *c, const vlCommand *cmd, const protoArg *k, int withflags) {
+    if (withflags) addReplyArrayLen(c, 2);
+    addReplyBulk(c, k->ptr, k->len);
+    if (withflags) replyKeyFlags(c, cmd);
+}
+
 static void commandGetKeys(vlClient *c) {
     vlServer *s = c->srv;
     if (c->argc < 3) {
@@ -318,10 +332,16 @@ static void commandGetKeys(vlClient *c) {
     const vlCommand *cmd = cmdLookup(s, c->argv[2].ptr, c->argv[2].len);
     int argc = c->argc - 2;
     const protoArg *argv = &c->argv[2];
-    if (!cmd) {
+    if (!cmd || memchr(c->argv[2].ptr, '|', c->argv[2].len)) {
         addReplyError(c, "ERR Invalid command specified");
         return;
     }
+    const vlCommand *subs = cmdSubcommands(s, cmd);
+    if (subs && argc >= 2) { /* MEMORY USAGE key: the subcommand knows the keys */
+        for (const vlCommand *sc = subs; sc->name; sc++)
+            if (argEq(&argv[1], cmdShortName(sc))) cmd = sc;
+    }
+    int withflags = argEq(&c->argv[1], "getkeysandflags");
     if (cmd->firstkey <= 0) {
         addReplyError(c, "ERR The command has no key arguments");
         return;
@@ -339,10 +359,7 @@ static void commandGetKeys(vlClient *c) {
             return;
         }
         addReplyArrayLen(c, n);
-        for (long long i = 0; i < n; i++) {
-            const protoArg *k = &argv[kn + 1 + i];
-            addReplyBulk(c, k->ptr, k->len);
-        }
+        for (long long i = 0; i < n; i++) replyKeyAndFlags(c, cmd, &argv[kn + 1 + i], withflags);
         return;
     }
     int last = cmd->lastkey < 0 ? argc + cmd->lastkey : cmd->lastkey;
@@ -353,7 +370,7 @@ static void commandGetKeys(vlClient *c) {
         return;
     }
     addReplyArrayLen(c, (last - cmd->firstkey) / step + 1);
-    for (int i = cmd->firstkey; i <= last; i += step) addReplyBulk(c, argv[i].ptr, argv[i].len);
+    for (int i = cmd->firstkey; i <= last; i += step) replyKeyAndFlags(c, cmd, &argv[i], withflags);
 }
 
 static const char *const commandHelp[] = {
@@ -374,6 +391,8 @@ static const char *const commandHelp[] = {
     "    commands are returned.",
     "GETKEYS <full-command>",
     "    Return the keys from a full command.",
+    "GETKEYSANDFLAGS <full-command>",
+    "    Return the keys and the access flags from a full command.",
     "HELP",
     "    Prints this help.",
     NULL,
@@ -383,7 +402,7 @@ static void commandCommand(vlClient *c) {
     vlServer *s = c->srv;
     if (c->argc == 1 || (argEq(&c->argv[1], "info") && c->argc == 2)) {
         cmdList l;
-        allCommands(s, &l);
+        allCommands(s, &l, 0);
         addReplyArrayLen(c, (long long)l.n);
         for (size_t i = 0; i < l.n; i++) replyCommandInfo(c, l.v[i]);
         vlFree(l.v);
@@ -401,11 +420,11 @@ static void commandCommand(vlClient *c) {
             addReplyErrorSubArity(c, "command");
             return;
         }
-        addReplyLongLong(c, (long long)s->ncommands);
+        addReplyLongLong(c, (long long)cmdCountTopLevel(s));
     } else if (argEq(&c->argv[1], "docs")) {
         if (c->argc == 2) {
             cmdList l;
-            allCommands(s, &l);
+            allCommands(s, &l, 0);
             addReplyMapLen(c, (long long)l.n);
             for (size_t i = 0; i < l.n; i++) replyCommandDocs(c, l.v[i]);
             vlFree(l.v);
@@ -422,7 +441,7 @@ static void commandCommand(vlClient *c) {
         setDeferredMapLen(c, slot, n);
     } else if (argEq(&c->argv[1], "list")) {
         commandList(c);
-    } else if (argEq(&c->argv[1], "getkeys")) {
+    } else if (argEq(&c->argv[1], "getkeys") || argEq(&c->argv[1], "getkeysandflags")) {
         commandGetKeys(c);
     } else if (argEq(&c->argv[1], "help")) {
         addReplyHelp(c, commandHelp);
@@ -803,5 +822,85 @@ const vlCommand vlServerCommands[] = {
      "A container for slow log commands."},
     {"latency", latencyCommand, -2, CMD_ADMIN | CMD_NOSCRIPT | SRV_FLAGS, 0, 0, 0, "server",
      "A container for latency diagnostics commands."},
+    {0},
+};
+
+#define CFG_SUB_FLAGS (CMD_ADMIN | CMD_NOSCRIPT | SRV_FLAGS)
+
+const vlCommand vlConfigSubcommands[] = {
+    {"config|get", configCommand, -3, CFG_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns the effective values of configuration parameters."},
+    {"config|set", configCommand, -4, CFG_SUB_FLAGS, 0, 0, 0, "server",
+     "Sets configuration parameters in-flight."},
+    {"config|resetstat", configCommand, 2, CFG_SUB_FLAGS, 0, 0, 0, "server",
+     "Resets the server's statistics."},
+    {"config|rewrite", configCommand, 2, CFG_SUB_FLAGS, 0, 0, 0, "server",
+     "Persists the effective configuration to file."},
+    {"config|help", configCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};
+
+const vlCommand vlCommandSubcommands[] = {
+    {"command|count", commandCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns a count of commands."},
+    {"command|docs", commandCommand, -2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns documentary information about one, multiple or all commands."},
+    {"command|getkeys", commandCommand, -3, SRV_FLAGS, 0, 0, 0, "server",
+     "Extracts the key names from an arbitrary command."},
+    {"command|getkeysandflags", commandCommand, -3, SRV_FLAGS, 0, 0, 0, "server",
+     "Extracts the key names and access flags for an arbitrary command."},
+    {"command|info", commandCommand, -2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns information about one, multiple or all commands."},
+    {"command|list", commandCommand, -2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns a list of command names."},
+    {"command|help", commandCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};
+
+const vlCommand vlMemorySubcommands[] = {
+    {"memory|doctor", memoryCommand, 2, 0, 0, 0, 0, "server", "Outputs a memory problems report."},
+    {"memory|malloc-stats", memoryCommand, 2, 0, 0, 0, 0, "server",
+     "Returns the allocator statistics."},
+    {"memory|purge", memoryCommand, 2, 0, 0, 0, 0, "server",
+     "Asks the allocator to release memory."},
+    {"memory|stats", memoryCommand, 2, 0, 0, 0, 0, "server", "Returns details about memory usage."},
+    {"memory|usage", memoryCommand, -3, CMD_READONLY, 2, 2, 1, "server",
+     "Estimates the memory usage of a key."},
+    {"memory|help", memoryCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};
+
+const vlCommand vlSlowlogSubcommands[] = {
+    {"slowlog|get", slowlogCommand, -2, CMD_ADMIN | SRV_FLAGS, 0, 0, 0, "server",
+     "Returns the slow log's entries."},
+    {"slowlog|len", slowlogCommand, 2, CMD_ADMIN | SRV_FLAGS, 0, 0, 0, "server",
+     "Returns the number of entries in the slow log."},
+    {"slowlog|reset", slowlogCommand, 2, CMD_ADMIN | SRV_FLAGS, 0, 0, 0, "server",
+     "Clears all entries from the slow log."},
+    {"slowlog|help", slowlogCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Show helpful text about the different subcommands."},
+    {0},
+};
+
+#define LAT_SUB_FLAGS (CMD_ADMIN | CMD_NOSCRIPT | SRV_FLAGS)
+
+const vlCommand vlLatencySubcommands[] = {
+    {"latency|doctor", latencyCommand, 2, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns a human-readable latency analysis report."},
+    {"latency|graph", latencyCommand, 3, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns a latency graph for an event."},
+    {"latency|histogram", latencyCommand, -2, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns the cumulative distribution of latencies of a subset or all commands."},
+    {"latency|history", latencyCommand, 3, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns timestamp-latency samples for an event."},
+    {"latency|latest", latencyCommand, 2, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Returns the latest latency samples for all events."},
+    {"latency|reset", latencyCommand, -2, LAT_SUB_FLAGS, 0, 0, 0, "server",
+     "Resets the latency data for one or more events."},
+    {"latency|help", latencyCommand, 2, SRV_FLAGS, 0, 0, 0, "server",
+     "Returns helpful text about the different subcommands."},
     {0},
 };

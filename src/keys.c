@@ -671,3 +671,17 @@ const vlCommand vlKeyCommands[] = {
      "A container for object introspection commands."},
     {0},
 };
+
+const vlCommand vlObjectSubcommands[] = {
+    {"object|encoding", objectCommand, 3, CMD_READONLY, 2, 2, 1, "generic",
+     "Returns the internal encoding of an object."},
+    {"object|freq", objectCommand, 3, CMD_READONLY, 2, 2, 1, "generic",
+     "Returns the logarithmic access frequency counter of an object."},
+    {"object|idletime", objectCommand, 3, CMD_READONLY, 2, 2, 1, "generic",
+     "Returns the time since the last access to an object."},
+    {"object|refcount", objectCommand, 3, CMD_READONLY, 2, 2, 1, "generic",
+     "Returns the reference count of a value of a key."},
+    {"object|help", objectCommand, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, "generic",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};

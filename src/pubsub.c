@@ -815,6 +815,24 @@ static const struct {
     {'E', NOTIFY_KEYEVENT}, {'m', NOTIFY_KEY_MISS},
 };
 
+#define PS_INTRO_FLAGS (CMD_PUBSUB | CMD_LOADING | CMD_STALE)
+
+const vlCommand vlPubsubSubcommands[] = {
+    {"pubsub|channels", pubsubCommand, -2, PS_INTRO_FLAGS, 0, 0, 0, "pubsub",
+     "Returns the active channels."},
+    {"pubsub|numpat", pubsubCommand, 2, PS_INTRO_FLAGS, 0, 0, 0, "pubsub",
+     "Returns a count of unique pattern subscriptions."},
+    {"pubsub|numsub", pubsubCommand, -2, PS_INTRO_FLAGS, 0, 0, 0, "pubsub",
+     "Returns a count of subscribers to channels."},
+    {"pubsub|shardchannels", pubsubCommand, -2, PS_INTRO_FLAGS, 0, 0, 0, "pubsub",
+     "Returns the active shard channels."},
+    {"pubsub|shardnumsub", pubsubCommand, -2, PS_INTRO_FLAGS, 0, 0, 0, "pubsub",
+     "Returns the count of subscribers of shard channels."},
+    {"pubsub|help", pubsubCommand, 2, CMD_LOADING | CMD_STALE, 0, 0, 0, "pubsub",
+     "Returns helpful text about the different subcommands."},
+    {0},
+};
+
 int notifyFlagsFromString(const char *str, int *flags) {
     int f = 0;
     for (const char *p = str; *p; p++) {

@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char err[512] = "";
     vlServer *s = fresh();
     vlHeap *prev = allocHeapEnter(s->heap);
-    if (configLoadText(s, text, "(fuzz)", err, sizeof(err)) != VL_OK)
+    if (configLoadText(s, text, err, sizeof(err)) != VL_OK)
         CHECK(err[0] != '\0');
     else
         checkRoundTrip(s);

@@ -2,12 +2,36 @@
 # FLUSHDB/FLUSHALL, SWAPDB, LASTSAVE/SAVE, MEMORY, CONFIG subcommands, SHUTDOWN.
 
 start_server {tags {"server"}} {
-    test "COMMAND COUNT matches COMMAND and COMMAND LIST" {
+    test "COMMAND COUNT matches COMMAND; COMMAND LIST adds the subcommands" {
         set n [r command count]
         assert {$n > 10}
         assert_equal $n [llength [r command]]
-        assert_equal $n [llength [r command list]]
         assert_equal $n [llength [r command info]]
+        set nsubs 0
+        foreach e [r command] { incr nsubs [llength [lindex $e 9]] }
+        assert {$nsubs > 30}
+        set list [r command list]
+        assert_equal [expr {$n + $nsubs}] [llength $list]
+        assert {"client|list" in $list && "config|resetstat" in $list && "config" in $list}
+        assert_equal {config|resetstat config|rewrite} \
+            [lsort [r command list filterby pattern config|*re*]]
+    }
+
+    test "Subcommands: COMMAND INFO by full name, own arity, own stats, unknown ones" {
+        set info [lindex [r command info config|get] 0]
+        assert_equal {config|get -3} [lrange $info 0 1]
+        assert_equal {{}} [r command info get|key]
+        assert_equal {{}} [r command info config|get|key]
+        assert_error "ERR wrong number of arguments for 'config|get' command" {r config get}
+        assert_error "ERR unknown subcommand 'nope'. Try CONFIG HELP." {r config nope}
+        r config resetstat
+        r config get hz
+        set stats [r info commandstats]
+        assert_match "*cmdstat_config|get:calls=1,*" $stats
+        assert_match "*id=* cmd=client|info *" [r client info]
+        assert_equal {key} [r command getkeys memory usage key]
+        assert_equal {{key {RO access}}} [r command getkeysandflags memory usage key]
+        assert_equal {{k1 {RW update}}} [r command getkeysandflags set k1 v1]
     }
 
     test "COMMAND: every entry has Redis 7's ten fields" {
@@ -20,7 +44,11 @@ start_server {tags {"server"}} {
             assert {[llength $cats] > 0} "$name categories"
             foreach cat $cats { assert_match "@*" $cat }
             assert_equal {} $tips
-            assert_equal {} $subs
+            foreach sub $subs {
+                assert_equal 10 [llength $sub] "subcommand $sub"
+                assert_match "$name|*" [lindex $sub 0]
+                assert_equal {} [lindex $sub 9]
+            }
             if {$first > 0} {
                 assert_equal 1 [llength $specs] "$name key specs"
                 set spec [lindex $specs 0]
