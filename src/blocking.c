@@ -276,6 +276,7 @@ static void freeState(struct vlBlocking *bl, vlClient *c) {
 /* Unblocks c after it got its reply: commands it pipelined behind the blocking one run from
  * the next flush pass. */
 static void unblockAndResume(struct vlBlocking *bl, vlClient *c) {
+    c->ncmds++; /* the blocking command completed */
     freeState(bl, c);
     connResumeReading(c);
 }

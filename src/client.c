@@ -485,6 +485,7 @@ static void flagString(const vlClient *c, char *buf) {
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
     if (p == buf) *p++ = 'N';
     *p = '\0';
 }
@@ -498,14 +499,16 @@ void clientInfoString(vlClient *c, vstr **out) {
                "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
                "sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
                "multi-mem=0 rbs=%zu rbp=%zu obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s "
-               "user=default redir=-1 resp=%d lib-name=%s lib-ver=%s",
+               "user=default redir=-1 resp=%d lib-name=%s lib-ver=%s tot-net-in=%lld "
+               "tot-net-out=%lld tot-cmds=%lld",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000, flags,
                c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
                pubsubClientCount(c, 2), c->qlen - c->qpos, c->qcap - c->qlen,
                (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, clientOutputBytes(c),
                c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,
-               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "", c->net_in, c->net_out,
+               c->ncmds);
 }
 
 /* ------------------------------------------------------------------- subcommands */

@@ -41,6 +41,7 @@ struct event;
 /* Adding a pub/sub push (a message or a (un)subscribe confirmation): it reaches the client
  * even under CLIENT REPLY OFF or SKIP, as in Redis. */
 #define CLIENT_PUSHING (1 << 19)
+#define CLIENT_NO_TOUCH (1 << 20) /* CLIENT NO-TOUCH: its reads leave keys' LRU/LFU alone */
 
 /* Where an in-process subscriber's messages go (the embedding layer installs one): kind is
  * "message", "pmessage" or "smessage"; pat is NULL except for pmessage. The core knows nothing
@@ -85,7 +86,8 @@ typedef struct vlClient {
     /* in-process clients: where push messages go (api.c) */
     vlPushSink *push_sink; /* set: messages go here instead of the reply stream */
     void *push_ud;
-    long long reply_bytes_total; /* stats */
+    long long net_in, net_out; /* bytes read from and written to it (tot-net-in/out) */
+    long long ncmds;           /* commands it completed (tot-cmds) */
 } vlClient;
 
 vlClient *clientCreate(vlServer *s, int fd, int flags);

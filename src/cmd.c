@@ -319,6 +319,7 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     st->lat_hist[b < CMD_LAT_BUCKETS ? b : CMD_LAT_BUCKETS - 1]++;
     if (s->cfg.latency_tracking && !(c->flags & CLIENT_BLOCKED)) latencyTrack(st, dur);
     s->stats.numcommands++;
+    if (!(c->flags & CLIENT_BLOCKED)) c->ncmds++; /* a blocked one counts when it is served */
     c->lastcmd = cmd;
     c->cmd = NULL;
     if (s->cfg.slowlog_log_slower_than >= 0 && (long long)dur >= s->cfg.slowlog_log_slower_than &&

@@ -441,6 +441,7 @@ typedef struct killFilter {
     int type;    /* -1: any, -2: master (matches none) */
     const protoArg *addr, *laddr;
     int skipme;
+    long long maxage; /* seconds; 0: any */
 } killFilter;
 
 static int killMatches(const killFilter *f, vlClient *c, vlClient *t) {
@@ -455,13 +456,14 @@ static int killMatches(const killFilter *f, vlClient *c, vlClient *t) {
         !(strlen(t->laddr) == f->laddr->len && memcmp(t->laddr, f->laddr->ptr, f->laddr->len) == 0))
         return 0;
     if (f->skipme && t == c) return 0;
+    if (f->maxage && (c->srv->mstime - t->ctime_ms) / 1000 < f->maxage) return 0;
     return 1;
 }
 
 static void clientKillSub(vlClient *c) {
     vlServer *s = c->srv;
     if (c->argc == 3) { /* old form: CLIENT KILL ip:port */
-        killFilter f = {0, -1, &c->argv[2], NULL, 0};
+        killFilter f = {0, -1, &c->argv[2], NULL, 0, 0};
         for (vlClient *t = s->clients; t; t = t->next) {
             if (killMatches(&f, c, t)) {
                 killClient(c, t);
@@ -472,7 +474,7 @@ static void clientKillSub(vlClient *c) {
         addReplyError(c, "ERR No such client");
         return;
     }
-    killFilter f = {0, -1, NULL, NULL, 1};
+    killFilter f = {0, -1, NULL, NULL, 1, 0};
     for (int i = 2; i < c->argc; i += 2) {
         const protoArg *opt = &c->argv[i];
         if (i + 1 >= c->argc) {
@@ -502,6 +504,14 @@ static void clientKillSub(vlClient *c) {
                 return;
             }
             /* every client is "default": the filter matches all */
+        } else if (argEq(opt, "maxage")) {
+            if (getLongLongOrReply(c, val, &f.maxage,
+                                   "ERR maxage is not an integer or out of range") != VL_OK)
+                return;
+            if (f.maxage <= 0) {
+                addReplyError(c, "ERR maxage should be greater than 0");
+                return;
+            }
         } else if (argEq(opt, "skipme")) {
             if (argEq(val, "yes")) {
                 f.skipme = 1;
@@ -616,6 +626,18 @@ static void clientNoEvictSub(vlClient *c) {
     addReplyOk(c);
 }
 
+static void clientNoTouchSub(vlClient *c) {
+    if (argEq(&c->argv[2], "on")) {
+        c->flags |= CLIENT_NO_TOUCH;
+    } else if (argEq(&c->argv[2], "off")) {
+        c->flags &= ~CLIENT_NO_TOUCH;
+    } else {
+        addReplyErrorSyntax(c);
+        return;
+    }
+    addReplyOk(c);
+}
+
 static void clientHelpSub(vlClient *c);
 
 typedef struct clientSub {
@@ -662,6 +684,9 @@ static const clientSub clientSubs[] = {
       "    Unblock the specified blocked client, as if timed out (default) or with an error."}},
     {"no-evict", clientNoEvictSub, 3,
      {"NO-EVICT (ON|OFF)", "    Protect the current client connection from eviction."}},
+    {"no-touch", clientNoTouchSub, 3,
+     {"NO-TOUCH (ON|OFF)",
+      "    Will not touch LRU/LFU stats when this mode is on."}},
     {"help", clientHelpSub, 2, {"HELP", "    Print this help."}},
     {NULL, NULL, 0, {NULL}},
 };
@@ -754,6 +779,8 @@ const vlCommand vlClientSubcommands[] = {
      "Unblocks a client blocked by a blocking command from a different connection."},
     {"client|no-evict", clientCommand, 3, CLIENT_ADMIN, 0, 0, 0, "connection",
      "Sets the client eviction mode of the connection."},
+    {"client|no-touch", clientCommand, 3, CLIENT_SELF, 0, 0, 0, "connection",
+     "Controls whether commands sent by the client affect the LRU/LFU of accessed keys."},
     {"client|help", clientCommand, 2, CONN_FLAGS, 0, 0, 0, "connection",
      "Returns helpful text about the different subcommands."},
     {0},

@@ -130,6 +130,7 @@ int connWrite(vlClient *c) {
         replyConsumed(&c->reply, (size_t)w);
         total += (size_t)w;
         s->stats.net_output_bytes += w;
+        c->net_out += w;
         s->stats.total_writes_processed++;
     }
     if (c->reply.bytes > 0) {
@@ -300,6 +301,7 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     serverSetTimeFromMono(s, utilMonoUs());
     c->last_ms = s->mstime;
     s->stats.net_input_bytes += n;
+    c->net_in += n;
     s->stats.total_reads_processed++;
     size_t used = c->qlen - c->qpos + protoMemUsage(&c->proto);
     if ((long long)used > s->cfg.client_query_buffer_limit) {

@@ -117,7 +117,8 @@ vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags) {
             notifyKeyspaceEvent(s, NOTIFY_KEY_MISS, "keymiss", key, klen, db->id);
         }
     }
-    if (o && !(flags & LOOKUP_NOTOUCH)) o->lru = s->lruclock;
+    if (o && !(flags & LOOKUP_NOTOUCH) && (!(c->flags & CLIENT_NO_TOUCH) || (flags & LOOKUP_TOUCH)))
+        o->lru = s->lruclock;
     return o;
 }
 

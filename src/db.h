@@ -31,6 +31,7 @@ typedef struct vlDb {
 #define LOOKUP_NONE 0
 #define LOOKUP_NOTOUCH 1 /* don't update LRU */
 #define LOOKUP_WRITE 2   /* for a write: misses are not counted */
+#define LOOKUP_TOUCH 4   /* TOUCH: update the LRU even for a CLIENT NO-TOUCH client */
 
 vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags);
 vlObj *dbLookupRead(vlClient *c, const protoArg *key);

@@ -128,7 +128,7 @@ static void existsCommand(vlClient *c) {
 static void touchCommand(vlClient *c) {
     long long n = 0;
     for (int j = 1; j < c->argc; j++)
-        if (dbLookupRead(c, &c->argv[j])) n++;
+        if (dbLookup(c, c->argv[j].ptr, c->argv[j].len, LOOKUP_TOUCH)) n++;
     addReplyLongLong(c, n);
 }
 

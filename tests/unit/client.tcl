@@ -362,3 +362,68 @@ start_server {tags {"client"}} {
         assert_error "ERR wrong number of arguments for 'client|help' command" {r client help x}
     }
 }
+
+start_server {tags {"client"}} {
+    test "CLIENT LIST and INFO: tot-net-in, tot-net-out, tot-cmds; cmd= names the subcommand" {
+        set i1 [r client info]
+        set i2 [r client info]
+        # "*2 $6 client $4 info": 26 bytes each
+        assert_equal 26 [expr {[client_field $i2 tot-net-in] - [client_field $i1 tot-net-in]}]
+        assert {[client_field $i2 tot-net-out] - [client_field $i1 tot-net-out] > 300}
+        assert_equal 1 [expr {[client_field $i2 tot-cmds] - [client_field $i1 tot-cmds]}]
+        assert_equal client|info [client_field $i2 cmd]
+        # a blocked command counts when it completes, its reply when it is written
+        set rd [deferring_client]
+        $rd client id
+        set id [$rd read]
+        set before [client_line $id]
+        $rd blpop totlist 0
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "not blocked" }
+        set blocked [client_line $id]
+        # "*3 $5 blpop $7 totlist $1 0": 35 bytes
+        assert_equal 35 [expr {[client_field $blocked tot-net-in] - [client_field $before tot-net-in]}]
+        assert_equal [client_field $before tot-cmds] [client_field $blocked tot-cmds]
+        r lpush totlist a
+        assert_equal {totlist a} [$rd read]
+        wait_for_condition 50 20 {
+            [client_field [client_line $id] tot-cmds] == [client_field $before tot-cmds] + 1
+        } else { fail "served BLPOP not counted" }
+        # "*2 $7 totlist $1 a": 24 bytes
+        assert_equal 24 [expr {[client_field [client_line $id] tot-net-out] - [client_field $blocked tot-net-out]}]
+        $rd close
+    }
+
+    test "CLIENT NO-TOUCH: reads leave the LRU alone, TOUCH still touches, flag T" {
+        r set nt v
+        r client no-touch on
+        assert_match "*flags=T*" [r client info]
+        set before [r object idletime nt]
+        # the LRU clock moves once a second: wait until the key has been idle for one
+        wait_for_condition 60 50 {[r object idletime nt] >= 1} else { fail "lru clock still" }
+        r get nt
+        assert {[r object idletime nt] >= 1}
+        r touch nt
+        assert_equal 0 [r object idletime nt]
+        r client no-touch off
+        assert_match "*flags=N*" [r client info]
+        assert_error "ERR syntax error" {r client no-touch maybe}
+    }
+
+    test "CLIENT KILL MAXAGE and its argument errors" {
+        assert_error "ERR maxage is not an integer or out of range" {r client kill maxage str}
+        assert_error "ERR maxage is not an integer or out of range" \
+            {r client kill maxage 9999999999999999999}
+        assert_error "ERR maxage should be greater than 0" {r client kill maxage -1}
+        set rd [deferring_client]
+        $rd client id
+        set id [$rd read]
+        # nobody is a day old
+        assert_equal 0 [r client kill maxage 86400]
+        # the new client is at least 1 s old once 1 s has passed
+        wait_for_condition 60 50 {[r client kill maxage 1 id $id] == 1} else {
+            fail "old client not killed"
+        }
+        assert_equal "" [client_line $id]
+        $rd close
+    }
+}
