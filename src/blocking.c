@@ -27,10 +27,12 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "cmd.h"
 #include "conn.h"
 #include "db.h"
 #include "loop.h"
 #include "object.h"
+#include "observe.h"
 #include "server.h"
 
 typedef struct bWaiter {
@@ -382,7 +384,10 @@ static void serveKey(struct vlBlocking *bl, int dbid, const char *key, size_t kl
         if (bs->has_dst) op.dst = stateNames(bs) + bs->dstoff;
         vlClient *prev = s->current_client;
         s->current_client = c;
+        uint64_t t0 = utilMonoUs();
         listServeBlocked(c, o, key, klen, &op);
+        /* latencystats: the serve's own time, as Valkey counts a blocked command's */
+        if (s->cfg.latency_tracking) latencyTrack(&s->cmdstats[c->cmd_idx], utilMonoUs() - t0);
         s->current_client = prev;
         unblockAndResume(bl, c);
     }

@@ -473,7 +473,12 @@ static void latencyHistogram(vlClient *c) {
     } else {
         for (int i = 2; i < c->argc; i++) {
             const vlCommand *cmd = cmdLookup(s, c->argv[i].ptr, c->argv[i].len);
-            if (cmd) latHistAdd(&h, cmd, &s->cmdstats[cmdIndex(s, cmd)]);
+            const vlCommand *subs = cmd ? cmdSubcommands(s, cmd) : NULL;
+            if (subs) /* a container stands for its subcommands, as in Redis */
+                for (const vlCommand *sc = subs; sc->name; sc++)
+                    latHistAdd(&h, sc, &s->cmdstats[cmdIndex(s, sc)]);
+            else if (cmd)
+                latHistAdd(&h, cmd, &s->cmdstats[cmdIndex(s, cmd)]);
         }
     }
     addReplyMapLen(c, (long long)h.n);

@@ -201,3 +201,21 @@ start_server {tags {"latency"}} {
         r config set latency-tracking-info-percentiles "50 99 99.9"
     }
 }
+
+start_server {tags {"latency"}} {
+    test "latencystats and LATENCY HISTOGRAM: blocked commands, containers' subcommands" {
+        r config resetstat
+        set rd [deferring_client]
+        $rd blpop lsblk 0
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "not blocked" }
+        r lpush lsblk x
+        assert_equal {lsblk x} [$rd read]
+        $rd close
+        assert_match "*latency_percentiles_usec_blpop:p50=*" [r info latencystats]
+        r client id
+        r client list
+        set h [r latency histogram client]
+        assert_equal {client|id client|list} [lsort [dict keys $h]]
+        assert_equal {client|id} [dict keys [r latency histogram client|id]]
+    }
+}
