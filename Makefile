@@ -62,7 +62,7 @@ CTEST_BINS := $(patsubst tests/c/%.c,tests/c/.build/%,$(CTEST_SRCS))
 UTIL_SRCS  := $(wildcard utils/*.c)
 UTIL_BINS  := $(patsubst %.c,%,$(UTIL_SRCS))
 
-.PHONY: all deps run test test-c test-tcl bench fuzz check-symbols check-layers clean format \
+.PHONY: all deps run test test-c test-tcl test-valkey bench fuzz check-symbols check-layers clean format \
         format-check test-defrag-loop test-defrag-stress install
 
 all: deps $(SERVER) $(LIBA) src/valkey-lite.pc $(UTIL_BINS)
@@ -156,6 +156,12 @@ test-tcl: all
 # SANITIZER=address: defrag bugs are use-after-free bugs).
 test-defrag-stress: all $(CTEST_BINS)
 	tclsh tests/test_helper.tcl --server-args "--active-defrag-force-all yes" $(TEST_ARGS)
+
+# Valkey's own test files, unchanged, through Valkey's harness (needs a Valkey source tree:
+# make test-valkey VALKEY_SRC=/path/to/valkey [VALKEY_FILES="unit/multi ..."]). Not in CI.
+test-valkey: all
+	@test -n "$(VALKEY_SRC)" || { echo "set VALKEY_SRC to a Valkey source tree"; exit 2; }
+	utils/test-valkey.sh src/valkey-lite-server "$(VALKEY_SRC)" $(VALKEY_FILES)
 
 test-defrag-loop: all
 	tclsh tests/test_helper.tcl --single tests/unit/defrag.tcl --loop 20

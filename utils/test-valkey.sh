@@ -6,8 +6,10 @@
 #   utils/test-valkey.sh BIN VALKEY_SRC [FILE...]
 #
 # Tests that need a feature a later issue brings are skipped by name, with the reason, from
-# utils/valkey-skips.txt ("file | test name | reason" lines); the table counts them.
-# Env: VALKEY_SUITE (the tool), FILE_S (per-file timeout, 900), LOGDIR (keeps each file's log).
+# utils/valkey-skips.tsv (tab-separated: file, test name or /regexp, reason); the table counts
+# them.
+# Env: VALKEY_SUITE (the tool), FILE_S (per-file timeout, 900), LOGDIR (keeps each file's log),
+# BASEPORT (first port of the harness's range, 21111).
 set -u
 BIN=${1:?usage: test-valkey.sh BIN VALKEY_SRC [FILE...]}
 SRC=${2:?usage: test-valkey.sh BIN VALKEY_SRC [FILE...]}
@@ -15,7 +17,7 @@ shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 SUITE=${VALKEY_SUITE:-$here/../../shared/tools/valkey-suite}
 FILE_S=${FILE_S:-900}
-SKIPS=$here/valkey-skips.txt
+SKIPS=$here/valkey-skips.tsv
 [ -x "$SUITE" ] || { echo "valkey-suite not found at $SUITE (set VALKEY_SUITE)" >&2; exit 2; }
 [ -d "$SRC/tests" ] || { echo "$SRC is not a Valkey source tree" >&2; exit 2; }
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
@@ -41,17 +43,16 @@ for f in "${FILES[@]}"; do
     args=()
     nskip=0
     if [ -f "$SKIPS" ]; then
-        while IFS='|' read -r sf name _; do
-            sf=$(echo "$sf" | xargs)
-            name=$(echo "$name" | sed 's/^ *//; s/ *$//')
+        while IFS=$'\t' read -r sf name _; do
             [ "$sf" = "$f" ] || continue
             args+=(--skiptest "$name")
             nskip=$((nskip + 1))
-        done < <(grep -v '^#' "$SKIPS" | grep '|')
+        done < <(grep -v '^#' "$SKIPS")
     fi
     log=$LOGDIR/$(echo "$f" | tr / _).log
     (cd "$work" && timeout "$FILE_S" "$SUITE" --allow-no-defrag "$BIN" "$SRC" --single "$f" \
-        --clients 1 --tags "-needs:repl -cluster" "${args[@]}") >"$log" 2>&1
+        --clients 1 --tags "-needs:repl -cluster" --baseport "${BASEPORT:-21111}" "${args[@]}") \
+        >"$log" 2>&1
     rc=$?
     clean=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
     ok=$(grep -c '^\[ok\]' <<<"$clean")
