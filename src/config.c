@@ -27,6 +27,7 @@
 #include "client.h"
 #include "config.h"
 #include "config_int.h"
+#include "defrag.h"
 #include "loop.h"
 #include "object.h"
 #include "pubsub.h"
@@ -484,18 +485,18 @@ const cfgDef cfgTable[] = {
     SPECIAL("notify-keyspace-events", NULL, 0, OFF_INT(notify_keyspace_events), "", spNotify,
             HOOK_NONE),
     /* active defrag */
-    BOOL("activedefrag", NULL, 0, activedefrag, 0, NULL),
+    BOOL_HOOK("activedefrag", NULL, 0, activedefrag, 0, HOOK_DEFRAG),
     MEM("active-defrag-ignore-bytes", NULL, 0, active_defrag_ignore_bytes, 100 * MB, 1, LLONG_MAX,
-        HOOK_NONE),
+        HOOK_DEFRAG),
     INT("active-defrag-threshold-lower", NULL, 0, active_defrag_threshold_lower, 10, 0, 1000,
-        HOOK_NONE),
+        HOOK_DEFRAG),
     INT("active-defrag-threshold-upper", NULL, 0, active_defrag_threshold_upper, 100, 0, 1000,
-        HOOK_NONE),
-    INT("active-defrag-cycle-min", NULL, 0, active_defrag_cycle_min, 1, 1, 99, HOOK_NONE),
-    INT("active-defrag-cycle-max", NULL, 0, active_defrag_cycle_max, 25, 1, 99, HOOK_NONE),
+        HOOK_DEFRAG),
+    INT("active-defrag-cycle-min", NULL, 0, active_defrag_cycle_min, 1, 1, 99, HOOK_DEFRAG),
+    INT("active-defrag-cycle-max", NULL, 0, active_defrag_cycle_max, 25, 1, 99, HOOK_DEFRAG),
     LL("active-defrag-max-scan-fields", NULL, 0, active_defrag_max_scan_fields, 1000, 1, LLONG_MAX),
     INT("active-defrag-cycle-us", NULL, 0, active_defrag_cycle_us, 500, 1, 100000, HOOK_NONE),
-    BOOL("active-defrag-force-all", NULL, 0, active_defrag_force_all, 0, NULL),
+    BOOL_HOOK("active-defrag-force-all", NULL, 0, active_defrag_force_all, 0, HOOK_DEFRAG),
     /* observability */
     LL("slowlog-log-slower-than", NULL, 0, slowlog_log_slower_than, 10000, -1, LLONG_MAX),
     LL("slowlog-max-len", NULL, 0, slowlog_max_len, 128, 0, LLONG_MAX),
@@ -731,6 +732,15 @@ static int hookRequirepass(vlServer *s, char *err, size_t errlen) {
     return VL_OK;
 }
 
+/* The defrag control re-reads its settings now, not at its next once-a-second look: a run
+ * starts, stops or changes effort (INFO active_defrag_running) within the command. */
+static int hookDefrag(vlServer *s, char *err, size_t errlen) {
+    VL_UNUSED(err);
+    VL_UNUSED(errlen);
+    if (s->cfg_applied) defragCron(s);
+    return VL_OK;
+}
+
 typedef int cfgHookFn(vlServer *s, char *err, size_t errlen);
 static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_NONE] = NULL,
@@ -740,6 +750,7 @@ static cfgHookFn *const cfgHooks[HOOK_COUNT] = {
     [HOOK_BGTHREAD] = hookBgThread,
     [HOOK_MAXCLIENTS] = hookMaxclients,
     [HOOK_REQUIREPASS] = hookRequirepass,
+    [HOOK_DEFRAG] = hookDefrag,
 };
 
 /* Runs the hooks in mask, in table order. Returns the failing hook's index, or 0. */

@@ -453,7 +453,19 @@ start_server {tags {"defrag"} overrides {enable-debug-command yes active-defrag-
         assert_equal {c b a} [r lrange big1 0 -1]
         assert_equal running [s defrag_state]
         assert {[s defrag_pass] > 0}
-        r config set active-defrag-force-all no
+    }
+
+    test "active_defrag_running is the effort, and follows cycle-min/max at once" {
+        assert_equal 75 [s active_defrag_running]
+        r config set active-defrag-cycle-min 1 active-defrag-cycle-max 1
+        assert_equal 1 [s active_defrag_running]
+        r config set active-defrag-cycle-max 30
+        assert_equal 30 [s active_defrag_running]
+        # turning it off stops the run within the command
+        r config set active-defrag-force-all no activedefrag no
+        assert_equal 0 [s active_defrag_running]
+        assert_equal idle [s defrag_state]
+        r config set active-defrag-cycle-min 1 active-defrag-cycle-max 25
     }
 }
 
