@@ -776,15 +776,16 @@ start_server {tags {"multi"} overrides {enable-debug-command local}} {
     test "Queued arguments count in used_memory and multi-mem" {
         set c [new_client]
         set id [$c client id]
-        set before [s used_memory]
         $c multi
         for {set i 0} {$i < 20} {incr i} { $c set k$i [string repeat x 100000] }
         set mem [client_field [client_line $id] multi-mem]
         assert {$mem >= 2000000}
-        assert {[s used_memory] - $before >= 2000000}
         assert {[s mem_clients_normal] >= 2000000}
+        set during [s used_memory]
         $c discard
         assert {[client_field [client_line $id] multi-mem] < 1000}
+        # what DISCARD gave back (the query buffer may have changed size meanwhile)
+        assert {$during - [s used_memory] >= 1900000}
         $c close
     }
 
