@@ -87,7 +87,7 @@ const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len) {
     return ce ? ce->cmd : NULL;
 }
 
-static void cmdRun(vlClient *c, const vlCommand *cmd, int idx);
+static void cmdRun(vlClient *c, const vlCommand *cmd, int idx, int queued);
 
 int cmdIndex(vlServer *s, const vlCommand *cmd) {
     size_t len = strlen(cmd->name);
@@ -265,8 +265,9 @@ static void feedMonitors(vlClient *c) {
     vstrFree(line);
 }
 
-/* The timed call; idx is cmd's stats slot (found with the command, not looked up again). */
-static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
+/* The timed call; idx is cmd's stats slot (found with the command, not looked up again).
+ * queued: run by EXEC, which stays the client's last command for CLIENT LIST (Redis 7). */
+static void cmdRun(vlClient *c, const vlCommand *cmd, int idx, int queued) {
     vlServer *s = c->srv;
     int skip_next = c->flags & CLIENT_REPLY_SKIP_NEXT;
     if (skip_next) {
@@ -276,8 +277,8 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     vlClient *prev = s->current_client;
     s->current_client = c;
     c->cmd = cmd;
-    c->lastcmd = cmd;             /* CLIENT INFO run by this very command shows it, as in Redis */
-    uint64_t t0 = s->now_mono_us; /* set by cmdProcess or the previous command's end */
+    if (!queued) c->lastcmd = cmd; /* CLIENT INFO run by this very command shows it, as Redis */
+    uint64_t t0 = s->now_mono_us;  /* set by cmdProcess or the previous command's end */
     cmd->proc(c);
     uint64_t end = utilMonoUs();
     uint64_t dur = end - t0;
@@ -291,7 +292,7 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     int b = dur <= 1 ? 0 : 64 - __builtin_clzll(dur - 1);
     st->lat_hist[b < CMD_LAT_BUCKETS ? b : CMD_LAT_BUCKETS - 1]++;
     s->stats.numcommands++;
-    c->lastcmd = cmd;
+    if (!queued) c->lastcmd = cmd;
     c->cmd = NULL;
     if (s->cfg.slowlog_log_slower_than >= 0 && (long long)dur >= s->cfg.slowlog_log_slower_than &&
         !(c->flags & CLIENT_BLOCKED) && !(cmd->flags & CMD_SKIP_SLOWLOG))
@@ -303,7 +304,7 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
 
 void cmdCallQueued(vlClient *c, const vlCommand *cmd, int idx) {
     if (c->srv->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
-    cmdRun(c, cmd, idx);
+    cmdRun(c, cmd, idx, 1);
 }
 
 int cmdProcess(vlClient *c) {
@@ -330,7 +331,7 @@ int cmdProcess(vlClient *c) {
     /* EXEC reaches monitors after the commands it ran, as in Redis 7: MULTI, ..., EXEC */
     int exec = multiIsExec(cmd);
     if (s->monitors && !(cmd->flags & CMD_ADMIN) && !exec) feedMonitors(c);
-    cmdRun(c, cmd, c->cmd_idx);
+    cmdRun(c, cmd, c->cmd_idx, 0);
     if (exec && s->monitors) feedMonitors(c);
     blockingHandleReady(s);
     if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);

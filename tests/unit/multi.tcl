@@ -545,6 +545,13 @@ start_server {tags {"multi"} overrides {enable-debug-command local}} {
         assert_equal 2 [client_field $line multi]
         assert {[client_field $line multi-mem] > 0}
         assert_equal {OK OK} [$c exec]
+        # CLIENT INFO run by EXEC sees the transaction still there and EXEC as the command
+        $c multi
+        $c client info
+        set info [lindex [$c exec] 0]
+        assert_match "* multi=1 *" $info
+        assert_match "* cmd=exec *" $info
+        assert_match "*flags=x*" $info
         # dirty: d from the touch on, and a dirty transaction queues nothing (it cannot run)
         $c watch wk
         r set wk 2
