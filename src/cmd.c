@@ -329,7 +329,7 @@ int cmdProcess(vlClient *c) {
         return 1;
     }
     /* EXEC reaches monitors after the commands it ran, as in Redis 7: MULTI, ..., EXEC */
-    int exec = multiIsExec(cmd);
+    int exec = s->monitors && multiIsExec(cmd);
     if (s->monitors && !(cmd->flags & CMD_ADMIN) && !exec) feedMonitors(c);
     cmdRun(c, cmd, c->cmd_idx, 0);
     if (exec && s->monitors) feedMonitors(c);
