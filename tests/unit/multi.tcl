@@ -258,8 +258,7 @@ start_server {tags {"multi"} overrides {enable-debug-command local}} {
         r select 0
     }
 
-    test "Writes of every type touch the key, with notifications off" {
-        r config set notify-keyspace-events ""
+    test "Writes of every type touch the key, with notifications off and on" {
         set cases {
             {set k v}            {append k x}        {incr k}
             {del k}              {expire k 100}      {persist k}
@@ -268,25 +267,46 @@ start_server {tags {"multi"} overrides {enable-debug-command local}} {
             {srem k m}           {spop k}            {getdel k}
             {getex k px 100000}  {setrange k 0 zz}   {lset k 0 z}
             {unlink k}           {copy src k}        {sinterstore k s1 s2}
+            {mset k 1 j 2}       {msetnx k 1 j 2}    {setnx k v}
+            {setex k 100 v}      {psetex k 100000 v} {getset k v}
+            {decr k}             {incrby k 5}        {incrbyfloat k 1.5}
+            {hsetnx k f v}       {hincrby k f 1}     {hincrbyfloat k f 1.5}
+            {hmset k f v}        {linsert k before a z} {lrem k 0 a}
+            {ltrim k 0 0}        {lmove src k left left} {rpoplpush src k}
+            {lmpop 1 k left}     {lpushx k z}        {rpushx k z}
+            {rpop k}             {smove src k m}     {sunionstore k s1 s2}
+            {sdiffstore k s1 s2} {renamenx src k}    {pexpire k 100000}
+            {expireat k 4000000000} {pexpireat k 4000000000000} {set k v keepttl}
+            {blpop k 0}          {blmove k src left left 0} {sinterstore k nos1 nos2}
         }
-        foreach cmd $cases {
-            r del k src s1 s2
-            switch -glob -- $cmd {
-                "lpop*" - "lset*" { r rpush k a b }
-                "hdel*" { r hset k f v }
-                "srem*" - "spop*" { r sadd k m n }
-                "del*" - "unlink*" - "getdel*" - "append*" - "incr*" - "expire*" -
-                "getex*" - "setrange*" { r set k 1 }
-                "persist*" { r set k 1 ex 100 }
-                "copy*" { r set src v }
-                "sinterstore*" { r sadd s1 a; r sadd s2 a }
+        foreach flags {"" KEA} {
+            r config set notify-keyspace-events $flags
+            foreach cmd $cases {
+                r del k j src s1 s2
+                switch -glob -- $cmd {
+                    "lmove*" - "rpoplpush*" { r rpush src a b }
+                    "lpop*" - "lset*" - "linsert*" - "lrem*" - "ltrim*" - "lmpop*" - "lpushx*" -
+                    "rpushx*" - "rpop*" - "blpop*" - "blmove*" { r rpush k a b }
+                    "hdel*" { r hset k f v }
+                    "srem*" - "spop*" { r sadd k m n }
+                    "smove*" { r sadd src m }
+                    "del*" - "unlink*" - "getdel*" - "append*" - "incr*" - "expire*" -
+                    "getex*" - "setrange*" - "decr*" - "pexpire*" - "set k v keepttl" { r set k 1 }
+                    "persist*" { r set k 1 ex 100 }
+                    "copy*" - "renamenx*" { r set src v }
+                    "sinterstore k s1*" - "sunionstore*" - "sdiffstore*" {
+                        r sadd s1 a b; r sadd s2 a
+                    }
+                    "sinterstore k nos*" { r set k 1 } ;# an empty result deletes k
+                }
+                r watch k
+                r {*}$cmd
+                r multi
+                r ping
+                assert_equal {} [r exec] "after $cmd, notify-keyspace-events '$flags'"
             }
-            r watch k
-            r {*}$cmd
-            r multi
-            r ping
-            assert_equal {} [r exec] "after $cmd"
         }
+        r config set notify-keyspace-events ""
     }
 
     test "A read, or a keymiss event, does not touch the key" {
