@@ -593,6 +593,9 @@ start_server {tags {"multi"} overrides {enable-debug-command local}} {
     test "INFO: watching_clients and total_watched_keys" {
         set c [new_client]
         $c watch a b c
+        set mem [client_field [$c client info] multi-mem]
+        $c watch a c ;# watched already: no second record
+        assert_equal $mem [client_field [$c client info] multi-mem]
         r watch a
         assert_equal 3 [s total_watched_keys]
         assert_equal 2 [s watching_clients]
