@@ -164,8 +164,9 @@ void blockingBlockOnKeys(vlClient *c, const protoArg *keys, int nkeys, int64_t t
                          const vlListBlockOp *op) {
     vlServer *s = c->srv;
     struct vlBlocking *bl = s->blocking;
-    if ((c->flags & CLIENT_FAKE) || !bl || nkeys <= 0 || (c->flags & CLIENT_BLOCKED) ||
-        c->db->id >= bl->ndb) {
+    /* in-process and inside EXEC (CLIENT_DENY_BLOCKING) nobody could wait for the answer */
+    if ((c->flags & (CLIENT_FAKE | CLIENT_DENY_BLOCKING)) || !bl || nkeys <= 0 ||
+        (c->flags & CLIENT_BLOCKED) || c->db->id >= bl->ndb) {
         addReplyNullArray(c); /* cannot wait: answer as a timeout would */
         return;
     }

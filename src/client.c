@@ -22,6 +22,7 @@
 #include "conn.h"
 #include "db.h"
 #include "loop.h"
+#include "multi.h"
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
@@ -64,6 +65,7 @@ void clientFree(vlClient *c) {
     if (s->cron_cursor == c) s->cron_cursor = c->next;
     if (c->flags & CLIENT_BLOCKED) blockingClientFree(c);
     pubsubClientFree(c);
+    multiClientFree(c);
     if (c->flags & CLIENT_MONITOR) s->monitors--;
     if (c->flags & CLIENT_PENDING_WRITE)
         unlinkFrom(&s->pending_write, c, offsetof(vlClient, pending_next));
@@ -479,7 +481,9 @@ int getTimeoutOrReply(vlClient *c, const protoArg *a, int64_t *out_abs_ms) {
 static void flagString(const vlClient *c, char *buf) {
     char *p = buf;
     if (c->flags & CLIENT_PUBSUB) *p++ = 'P';
+    if (c->flags & CLIENT_MULTI) *p++ = 'x';
     if (c->flags & CLIENT_BLOCKED) *p++ = 'b';
+    if (c->flags & CLIENT_DIRTY_CAS) *p++ = 'd';
     if (c->flags & CLIENT_MONITOR) *p++ = 'O';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
@@ -497,16 +501,17 @@ void clientInfoString(vlClient *c, vstr **out) {
     const char *cmd = c->lastcmd ? c->lastcmd->name : "NULL";
     vstrCatFmt(out,
                "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s db=%d "
-               "sub=%zu psub=%zu ssub=%zu multi=-1 qbuf=%zu qbuf-free=%zu argv-mem=%zu "
-               "multi-mem=0 rbs=%zu rbp=%zu obl=0 oll=0 omem=%zu tot-mem=%zu events=r cmd=%s "
-               "user=default redir=-1 resp=%d lib-name=%s lib-ver=%s tot-net-in=%lld "
-               "tot-net-out=%lld tot-cmds=%lld",
+               "sub=%zu psub=%zu ssub=%zu multi=%lld watch=%zu qbuf=%zu qbuf-free=%zu "
+               "argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=0 oll=0 omem=%zu tot-mem=%zu "
+               "events=r cmd=%s user=default redir=-1 resp=%d lib-name=%s lib-ver=%s "
+               "tot-net-in=%lld tot-net-out=%lld tot-cmds=%lld",
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000, flags,
                c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
-               pubsubClientCount(c, 2), c->qlen - c->qpos, c->qcap - c->qlen,
-               (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, clientOutputBytes(c),
-               c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,
+               pubsubClientCount(c, 2), multiQueuedCount(c), multiWatchCount(c), c->qlen - c->qpos,
+               c->qcap - c->qlen, (size_t)c->argc * sizeof(protoArg), multiMemUsage(c), c->qcap,
+               c->qpeak, clientOutputBytes(c),
+               c->qcap + replyMemUsage(&c->reply) + sizeof(*c) + multiMemUsage(c), cmd, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "", c->net_in, c->net_out,
                c->ncmds);
 }

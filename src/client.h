@@ -34,14 +34,18 @@ struct event;
 #define CLIENT_IN_CALL (1 << 12)
 #define CLIENT_PAUSED (1 << 13) /* reading is suspended by CLIENT PAUSE */
 #define CLIENT_NO_EVICT (1 << 14)
-#define CLIENT_EXECUTING (1 << 15) /* inside cmdProcess: frees are deferred */
-#define CLIENT_RESUME (1 << 16)    /* on s->to_resume */
-#define CLIENT_OVERFLOW (1 << 17)  /* output passed the ceiling: replies dropped (client.c) */
-#define CLIENT_LOCAL (1 << 18)     /* loopback or unix peer (decided from its sockaddr) */
+#define CLIENT_EXECUTING (1 << 15)     /* inside cmdProcess: frees are deferred */
+#define CLIENT_RESUME (1 << 16)        /* on s->to_resume */
+#define CLIENT_OVERFLOW (1 << 17)      /* output passed the ceiling: replies dropped (client.c) */
+#define CLIENT_LOCAL (1 << 18)         /* loopback or unix peer (decided from its sockaddr) */
+#define CLIENT_MULTI (1 << 19)         /* between MULTI and EXEC/DISCARD: commands are queued */
+#define CLIENT_DIRTY_CAS (1 << 20)     /* a WATCHed key was touched: EXEC answers a null array */
+#define CLIENT_DIRTY_EXEC (1 << 21)    /* an error while queueing: EXEC answers EXECABORT */
+#define CLIENT_DENY_BLOCKING (1 << 22) /* inside EXEC: blocking commands time out at once */
 /* Adding a pub/sub push (a message or a (un)subscribe confirmation): it reaches the client
  * even under CLIENT REPLY OFF or SKIP, as in Redis. */
-#define CLIENT_PUSHING (1 << 19)
-#define CLIENT_NO_TOUCH (1 << 20) /* CLIENT NO-TOUCH: its reads leave keys' LRU/LFU alone */
+#define CLIENT_PUSHING (1 << 23)
+#define CLIENT_NO_TOUCH (1 << 24) /* CLIENT NO-TOUCH: its reads leave keys' LRU/LFU alone */
 
 /* Where an in-process subscriber's messages go (the embedding layer installs one): kind is
  * "message", "pmessage" or "smessage"; pat is NULL except for pmessage. The core knows nothing
@@ -83,6 +87,8 @@ typedef struct vlClient {
     dict *sub_channels, *sub_patterns, *sub_shard;
     /* blocking state (blocking.c owns it) */
     struct vlBlockState *bstate;
+    /* MULTI queue and WATCHed keys (multi.c owns it; NULL when neither) */
+    struct vlMultiState *mstate;
     /* in-process clients: where push messages go (api.c) */
     vlPushSink *push_sink; /* set: messages go here instead of the reply stream */
     void *push_ud;

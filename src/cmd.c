@@ -14,6 +14,7 @@
 #include "client.h"
 #include "cmd.h"
 #include "db.h"
+#include "multi.h"
 #include "object.h"
 #include "observe.h"
 #include "server.h"
@@ -50,7 +51,7 @@ static const dictType cmdDictType = {cmdEntryKey, cmdNameHash, dictKeyCompareNoC
 
 static const vlCommand *const cmdTables[] = {
     vlConnCommands, vlServerCommands, vlKeyCommands,    vlStringCommands, vlListCommands,
-    vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,
+    vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,  vlMultiCommands,
 };
 
 static const vlSubcommands cmdSubTables[] = {
@@ -138,7 +139,7 @@ size_t cmdCountTopLevel(vlServer *s) {
     return dictSize(s->commands);
 }
 
-static void cmdRun(vlClient *c, const vlCommand *cmd, int idx);
+static void cmdRun(vlClient *c, const vlCommand *cmd, int idx, int queued);
 
 int cmdIndex(vlServer *s, const vlCommand *cmd) {
     cmdEntry *ce = entryByName(s, cmd->name, strlen(cmd->name));
@@ -173,9 +174,19 @@ static void rejectUnknown(vlClient *c) {
                         c->argv[0].ptr, args);
 }
 
+static void feedMonitors(vlClient *c);
+
+/* A refusal inside MULTI flags the transaction (EXEC will abort); a refused EXEC ends it, and
+ * monitors, which saw the MULTI, see the EXEC that closes it (Redis 7). */
 static void reject(vlClient *c, const vlCommand *cmd, const char *err) {
-    VL_UNUSED(cmd);
-    c->srv->cmdstats[c->cmd_idx].rejected_calls++;
+    vlServer *s = c->srv;
+    s->cmdstats[c->cmd_idx].rejected_calls++;
+    if (multiIsExec(cmd)) {
+        multiExecAbort(c, err);
+        if (s->monitors) feedMonitors(c);
+        return;
+    }
+    multiFlagTransaction(c);
     addReplyError(c, err);
 }
 
@@ -221,7 +232,13 @@ static int checkSubscribed(vlClient *c, const vlCommand *cmd) {
  * commands that may grow memory are refused when it cannot get under. */
 static int checkMemory(vlClient *c, const vlCommand *cmd) {
     vlServer *s = c->srv;
-    if (s->cfg.maxmemory && serverEvictIfNeeded(s) != VL_OK && (cmd->flags & CMD_DENYOOM)) {
+    if (!s->cfg.maxmemory) return 1;
+    /* EXEC is as hungry as what it holds; and inside MULTI anything queued takes memory,
+     * so only the commands that end or leave the transaction still pass (Redis 7). */
+    uint32_t flags = cmd->flags;
+    if (multiIsExec(cmd)) flags |= multiQueuedFlags(c);
+    if ((c->flags & CLIENT_MULTI) && !(flags & CMD_NO_QUEUE)) flags |= CMD_DENYOOM;
+    if (serverEvictIfNeeded(s) != VL_OK && (flags & CMD_DENYOOM)) {
         reject(c, cmd, "OOM command not allowed when used memory > 'maxmemory'.");
         return 0;
     }
@@ -230,11 +247,16 @@ static int checkMemory(vlClient *c, const vlCommand *cmd) {
 
 typedef int (*admissionCheck)(vlClient *c, const vlCommand *cmd);
 
+static int checkNoMulti(vlClient *c, const vlCommand *cmd) {
+    if ((c->flags & CLIENT_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+        reject(c, cmd, "ERR Command not allowed inside a transaction");
+        return 0;
+    }
+    return 1;
+}
+
 static const admissionCheck admissionChecks[] = {
-    checkArity,
-    checkAuth,
-    checkSubscribed,
-    checkMemory,
+    checkArity, checkAuth, checkNoMulti, checkSubscribed, checkMemory,
 };
 
 static int isPaused(vlClient *c, const vlCommand *cmd) {
@@ -242,7 +264,9 @@ static int isPaused(vlClient *c, const vlCommand *cmd) {
     if (!s->pause_end_ms || (c->flags & CLIENT_FAKE)) return 0;
     if (s->mstime >= s->pause_end_ms) return 0;
     if (cmd->flags & CMD_PAUSE_EXEMPT) return 0;
-    return s->pause_all || (cmd->flags & CMD_WRITE);
+    uint32_t flags = cmd->flags;
+    if (multiIsExec(cmd)) flags |= multiQueuedFlags(c); /* EXEC writes what it holds */
+    return s->pause_all || (flags & CMD_WRITE);
 }
 
 /* Secrets never reach a monitor, SLOWLOG or any other record of a command, as in Redis:
@@ -292,8 +316,9 @@ static void feedMonitors(vlClient *c) {
     vstrFree(line);
 }
 
-/* The timed call; idx is cmd's stats slot (found with the command, not looked up again). */
-static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
+/* The timed call; idx is cmd's stats slot (found with the command, not looked up again).
+ * queued: run by EXEC, which stays the client's last command for CLIENT LIST (Redis 7). */
+static void cmdRun(vlClient *c, const vlCommand *cmd, int idx, int queued) {
     vlServer *s = c->srv;
     int skip_next = c->flags & CLIENT_REPLY_SKIP_NEXT;
     if (skip_next) {
@@ -303,8 +328,8 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     vlClient *prev = s->current_client;
     s->current_client = c;
     c->cmd = cmd;
-    c->lastcmd = cmd;             /* CLIENT INFO run by this very command shows it, as in Redis */
-    uint64_t t0 = s->now_mono_us; /* set by cmdProcess or the previous command's end */
+    if (!queued) c->lastcmd = cmd; /* CLIENT INFO run by this very command shows it, as Redis */
+    uint64_t t0 = s->now_mono_us;  /* set by cmdProcess or the previous command's end */
     cmd->proc(c);
     uint64_t end = utilMonoUs();
     uint64_t dur = end - t0;
@@ -320,14 +345,19 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx) {
     if (s->cfg.latency_tracking && !(c->flags & CLIENT_BLOCKED)) latencyTrack(st, dur);
     s->stats.numcommands++;
     if (!(c->flags & CLIENT_BLOCKED)) c->ncmds++; /* a blocked one counts when it is served */
-    c->lastcmd = cmd;
+    if (!queued) c->lastcmd = cmd;
     c->cmd = NULL;
     if (s->cfg.slowlog_log_slower_than >= 0 && (long long)dur >= s->cfg.slowlog_log_slower_than &&
-        !(c->flags & CLIENT_BLOCKED))
+        !(c->flags & CLIENT_BLOCKED) && !(cmd->flags & CMD_SKIP_SLOWLOG))
         slowlogPush(s, c, (long long)dur);
     if (s->cfg.latency_monitor_threshold &&
         (long long)(dur / 1000) >= s->cfg.latency_monitor_threshold)
         latencyAddSample(s, "command", (long long)(dur / 1000));
+}
+
+void cmdCallQueued(vlClient *c, const vlCommand *cmd, int idx) {
+    if (c->srv->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
+    cmdRun(c, cmd, idx, 1);
 }
 
 int cmdProcess(vlClient *c) {
@@ -335,6 +365,7 @@ int cmdProcess(vlClient *c) {
     cmdEntry *ce = (cmdEntry *)dictFind(s->commands, c->argv[0].ptr, c->argv[0].len);
     c->cmd = NULL;
     if (!ce) {
+        multiFlagTransaction(c);
         rejectUnknown(c);
         return 1;
     }
@@ -350,8 +381,15 @@ int cmdProcess(vlClient *c) {
         c->flags |= CLIENT_PAUSED;
         return 0;
     }
-    if (s->monitors && !(cmd->flags & CMD_ADMIN)) feedMonitors(c);
-    cmdRun(c, cmd, c->cmd_idx);
+    if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_NO_QUEUE)) {
+        multiQueueCommand(c, cmd, c->cmd_idx); /* monitors see it when EXEC runs it */
+        return 1;
+    }
+    /* EXEC reaches monitors after the commands it ran, as in Redis 7: MULTI, ..., EXEC */
+    int exec = s->monitors && multiIsExec(cmd);
+    if (s->monitors && !(cmd->flags & CMD_ADMIN) && !exec) feedMonitors(c);
+    cmdRun(c, cmd, c->cmd_idx, 0);
+    if (exec && s->monitors) feedMonitors(c);
     blockingHandleReady(s);
     if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);
     return 1;

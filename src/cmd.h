@@ -30,8 +30,15 @@ typedef void vlCommandProc(vlClient *c);
 /* Movable keys counted by an argument (LMPOP numkeys key...): firstkey is the index of that
  * count, and the keys follow it. COMMAND INFO shows 0 0 0 and a keynum key spec. */
 #define CMD_KEYNUM (1u << 13)
+/* Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET);
+ * also the commands an out-of-memory client in MULTI may still send. */
+#define CMD_NO_QUEUE (1u << 14)
+#define CMD_NO_MULTI (1u << 15)     /* refused inside MULTI (SAVE, SHUTDOWN), as Redis 7 */
+#define CMD_SKIP_SLOWLOG (1u << 16) /* EXEC: its commands are logged one by one instead */
+/* Its keys are named, never read or written (WATCH): the key spec says RO and nothing else. */
+#define CMD_KEYS_NO_ACCESS (1u << 17)
 /* (P|S)UNSUBSCRIBE: refused with NOSUB when the client has no subscription (Valkey 8). */
-#define CMD_UNSUBSCRIBE (1u << 14)
+#define CMD_UNSUBSCRIBE (1u << 18)
 
 struct vlCommand {
     const char *name; /* lower case */
@@ -80,7 +87,8 @@ extern const vlCommand vlClientSubcommands[], vlConfigSubcommands[], vlCommandSu
     vlObjectSubcommands[], vlMemorySubcommands[], vlSlowlogSubcommands[], vlLatencySubcommands[],
     vlPubsubSubcommands[];
 extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],
-    vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[];
+    vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[],
+    vlMultiCommands[];
 
 /* A command by name, or a subcommand by "parent|sub"; NULL when there is none. */
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);
@@ -100,6 +108,9 @@ void cmdTableFree(vlServer *s);
  * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
  * caller keeps it in the query buffer and stops reading until the pause ends. */
 int cmdProcess(vlClient *c);
+/* EXEC's way to run one queued command (argv already in place): monitors see it, then it
+ * runs timed like any other. No admission checks: those ran when it was queued. */
+void cmdCallQueued(vlClient *c, const vlCommand *cmd, int idx);
 /* Every command and subcommand, with its stats (containers and their subcommands both). */
 void cmdForEach(vlServer *s, void (*fn)(void *ctx, const vlCommand *cmd, vlCommandStats *st),
                 void *ctx);

@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "conn.h"
 #include "db.h"
+#include "multi.h"
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
@@ -238,6 +239,7 @@ static void resetCommand(vlClient *c) {
         s->monitors--;
     }
     pubsubClientFree(c);
+    multiDiscard(c); /* the transaction and every WATCH go */
     /* as Redis 7: NO-EVICT and lib-name/lib-ver survive a RESET */
     c->flags &= ~(CLIENT_PUBSUB | CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP_NEXT);
     clientSetResp(c, 2);
@@ -254,7 +256,7 @@ static void resetCommand(vlClient *c) {
 /* ------------------------------------------------------------------- MONITOR */
 
 static void monitorCommand(vlClient *c) {
-    if (c->flags & CLIENT_FAKE) {
+    if (c->flags & (CLIENT_FAKE | CLIENT_DENY_BLOCKING)) { /* in-process, or inside EXEC */
         addReplyError(c, "ERR MONITOR isn't allowed for DENY BLOCKING client");
         return;
     }
@@ -732,11 +734,11 @@ const vlCommand vlConnCommands[] = {
     {"echo", echoCommand, 2, CMD_FAST | CONN_FLAGS, 0, 0, 0, "connection",
      "Returns the given string."},
     {"quit", quitCommand, -1,
-     CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CMD_ALLOW_SUBSCRIBED | CONN_FLAGS, 0, 0, 0,
-     "connection", "Closes the connection."},
+     CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CMD_ALLOW_SUBSCRIBED | CMD_NO_QUEUE | CONN_FLAGS, 0, 0,
+     0, "connection", "Closes the connection."},
     {"reset", resetCommand, 1,
-     CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CMD_ALLOW_SUBSCRIBED | CONN_FLAGS, 0, 0, 0,
-     "connection", "Resets the connection."},
+     CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CMD_ALLOW_SUBSCRIBED | CMD_NO_QUEUE | CONN_FLAGS, 0, 0,
+     0, "connection", "Resets the connection."},
     {"hello", helloCommand, -1, CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CONN_FLAGS, 0, 0, 0,
      "connection", "Handshakes with the Redis server."},
     {"auth", authCommand, -2, CMD_FAST | CMD_NO_AUTH | CMD_NOSCRIPT | CONN_FLAGS, 0, 0, 0,

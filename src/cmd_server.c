@@ -21,6 +21,7 @@
 #include "db.h"
 #include "info.h"
 #include "loop.h"
+#include "multi.h"
 #include "object.h"
 #include "observe.h"
 #include "server.h"
@@ -141,10 +142,19 @@ static const struct {
     uint32_t flag;
     const char *name;
 } cmdFlagNames[] = {
-    {CMD_WRITE, "write"},       {CMD_READONLY, "readonly"}, {CMD_DENYOOM, "denyoom"},
-    {CMD_ADMIN, "admin"},       {CMD_PUBSUB, "pubsub"},     {CMD_NOSCRIPT, "noscript"},
-    {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},   {CMD_STALE, "stale"},
-    {CMD_FAST, "fast"},         {CMD_NO_AUTH, "no_auth"},
+    {CMD_WRITE, "write"},
+    {CMD_READONLY, "readonly"},
+    {CMD_DENYOOM, "denyoom"},
+    {CMD_ADMIN, "admin"},
+    {CMD_PUBSUB, "pubsub"},
+    {CMD_NOSCRIPT, "noscript"},
+    {CMD_BLOCKING, "blocking"},
+    {CMD_LOADING, "loading"},
+    {CMD_STALE, "stale"},
+    {CMD_FAST, "fast"},
+    {CMD_NO_AUTH, "no_auth"},
+    {CMD_NO_MULTI, "no_multi"},
+    {CMD_SKIP_SLOWLOG, "skip_slowlog"},
 };
 
 /* ACL categories (with the '@'), derived from flags and group. Returns how many. */
@@ -152,10 +162,15 @@ static int aclCategories(const vlCommand *cmd, const char *out[8]) {
     static const struct {
         const char *group, *cat;
     } groupCats[] = {
-        {"generic", "@keyspace"}, {"string", "@string"},
-        {"list", "@list"},        {"hash", "@hash"},
-        {"set", "@set"},          {"sorted_set", "@sortedset"},
-        {"pubsub", "@pubsub"},    {"connection", "@connection"},
+        {"generic", "@keyspace"},
+        {"string", "@string"},
+        {"list", "@list"},
+        {"hash", "@hash"},
+        {"set", "@set"},
+        {"sorted_set", "@sortedset"},
+        {"pubsub", "@pubsub"},
+        {"connection", "@connection"},
+        {"transactions", "@transaction"},
     };
     int n = 0;
     if (cmd->flags & CMD_WRITE) out[n++] = "@write";
@@ -175,6 +190,11 @@ static int aclCategories(const vlCommand *cmd, const char *out[8]) {
 
 /* The access flags of a command's keys, as its key spec in COMMAND INFO states them. */
 static void replyKeyFlags(vlClient *c, const vlCommand *cmd) {
+    if (cmd->flags & CMD_KEYS_NO_ACCESS) { /* WATCH: named, never read or written */
+        addReplySetLen(c, 1);
+        addReplyStatus(c, "RO");
+        return;
+    }
     addReplySetLen(c, 2);
     addReplyStatus(c, (cmd->flags & CMD_WRITE) ? "RW" : "RO");
     addReplyStatus(c, (cmd->flags & CMD_WRITE) ? "update" : "access");
@@ -504,6 +524,7 @@ static void swapdbCommand(vlClient *c) {
         /* Contents move, ids stay: clients that selected a db see the other's data, and
          * clients blocked on a key that now exists there are served after this command. */
         vlDb *x = &s->db[a], *y = &s->db[b];
+        multiTouchSwap(s, x, y); /* before: it compares what each id holds now and next */
         vlDb tmp = *x;
         x->keys = y->keys;
         x->expires = y->expires;
@@ -806,11 +827,11 @@ const vlCommand vlServerCommands[] = {
     {"flushall", flushallCommand, -1, CMD_WRITE, 0, 0, 0, "server",
      "Removes all keys from all databases."},
     {"swapdb", swapdbCommand, 3, CMD_WRITE | CMD_FAST, 0, 0, 0, "server", "Swaps two databases."},
-    {"shutdown", shutdownCommand, -1, CMD_ADMIN | CMD_NOSCRIPT | SRV_FLAGS, 0, 0, 0, "server",
-     "Stops the server."},
+    {"shutdown", shutdownCommand, -1, CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_MULTI | SRV_FLAGS, 0, 0, 0,
+     "server", "Stops the server."},
     {"lastsave", lastsaveCommand, 1, CMD_FAST | SRV_FLAGS, 0, 0, 0, "server",
      "Returns the Unix timestamp of the last successful save (here: the start time)."},
-    {"save", noPersistenceCommand, 1, CMD_ADMIN | CMD_NOSCRIPT, 0, 0, 0, "server",
+    {"save", noPersistenceCommand, 1, CMD_ADMIN | CMD_NOSCRIPT | CMD_NO_MULTI, 0, 0, 0, "server",
      "Not supported: valkey-lite has no persistence."},
     {"bgsave", noPersistenceCommand, -1, CMD_ADMIN | CMD_NOSCRIPT, 0, 0, 0, "server",
      "Not supported: valkey-lite has no persistence."},

@@ -11,6 +11,7 @@
 #include "client.h"
 #include "db.h"
 #include "lazyfree.h"
+#include "multi.h"
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
@@ -99,6 +100,7 @@ int dbExpireIfNeeded(vlServer *s, vlDb *db, vlObj *o) {
     vlObj *d = dbDetach(db, name, klen);
     dbDisposeObj(s, d, s->cfg.lazyfree_lazy_expire);
     s->stats.expiredkeys++;
+    multiTouchKey(s, db, name, klen);
     notifyKeyspaceEvent(s, NOTIFY_EXPIRED, "expired", name, klen, db->id);
     if (name != small) vlFree(name);
     return 1;
@@ -212,6 +214,7 @@ long long dbEmpty(vlServer *s, int dbid, int async) {
     int from = dbid < 0 ? 0 : dbid, to = dbid < 0 ? s->cfg.databases - 1 : dbid;
     for (int i = from; i <= to; i++) {
         vlDb *db = &s->db[i];
+        multiTouchFlush(s, db);
         removed += (long long)dictSize(db->keys);
         if (async) {
             lazyfreeDicts(s, db->keys, db->expires);
@@ -227,6 +230,9 @@ long long dbEmpty(vlServer *s, int dbid, int async) {
     return removed;
 }
 
+/* Every write that changes a key announces it here (with notifications on or off): clients
+ * blocked on it are served after the command, and clients WATCHing it fail their EXEC. */
 void dbSignalModified(vlServer *s, vlDb *db, const void *key, size_t klen) {
     blockingSignalKey(s, db, key, klen);
+    multiTouchKey(s, db, key, klen);
 }

@@ -26,6 +26,7 @@ typedef struct vlDb {
     int id;
     long long avg_ttl;
     unsigned long expire_cursor;
+    dict *watched; /* WATCHed keys of this db id (multi.c), NULL while nobody watches here */
 } vlDb;
 
 #define LOOKUP_NONE 0

@@ -111,6 +111,7 @@ static void debugPopulate(vlClient *c) {
             vlen = (size_t)size;
         }
         dbAdd(s, c->db, objNewString(key, klen, val, vlen));
+        dbSignalModified(s, c->db, key, klen);
     }
     if (val != small) vlFree(val);
     vlFree(key);

@@ -28,6 +28,7 @@
 #include "info.h"
 #include "lazyfree.h"
 #include "loop.h"
+#include "multi.h"
 #include "object.h"
 #include "pubsub.h"
 #include "server.h"
@@ -72,7 +73,8 @@ static size_t processRss(void) {
 }
 
 static size_t clientMem(const vlClient *c) {
-    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) + (size_t)c->argc * sizeof(protoArg);
+    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) + (size_t)c->argc * sizeof(protoArg) +
+           multiMemUsage(c);
 }
 
 void infoMemoryStats(vlServer *s, vlMemStats *m) {
@@ -175,11 +177,13 @@ static void infoServer(vlServer *s, vstr **out) {
 }
 
 static void infoClients(vlServer *s, vstr **out) {
-    size_t connected = 0, pubsub = 0, max_in = 0, max_out = 0;
+    size_t connected = 0, pubsub = 0, watching = 0, max_in = 0, max_out = 0, paused = 0;
     for (const vlClient *c = s->clients; c; c = c->next) {
         if (c->flags & CLIENT_FAKE) continue;
         connected++;
         if (c->flags & CLIENT_PUBSUB) pubsub++;
+        if (multiWatchCount(c)) watching++;
+        if (c->flags & CLIENT_PAUSED) paused++; /* held by CLIENT PAUSE: blocked, as Redis counts */
         if (c->qcap > max_in) max_in = c->qcap;
         if (c->reply.bytes > max_out) max_out = c->reply.bytes;
     }
@@ -193,8 +197,11 @@ static void infoClients(vlServer *s, vstr **out) {
                "blocked_clients:%zu\r\n"
                "tracking_clients:0\r\n"
                "pubsub_clients:%zu\r\n"
-               "clients_in_timeout_table:%zu\r\n",
-               connected, s->cfg.maxclients, max_in, max_out, blocked, pubsub, blocked);
+               "watching_clients:%zu\r\n"
+               "clients_in_timeout_table:%zu\r\n"
+               "total_watched_keys:%zu\r\n",
+               connected, s->cfg.maxclients, max_in, max_out, blocked + paused, pubsub, watching,
+               blocked, s->watched_keys);
 }
 
 void infoMemoryFigures(vlServer *s, vstr **out) {

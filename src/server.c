@@ -26,6 +26,7 @@
 #include "info.h"
 #include "lazyfree.h"
 #include "loop.h"
+#include "multi.h"
 #include "object.h"
 #include "observe.h"
 #include "pubsub.h"
@@ -279,6 +280,7 @@ void serverFree(vlServer *s) {
         for (int i = 0; i < s->cfg.databases; i++) {
             dictRelease(s->db[i].keys);
             dictRelease(s->db[i].expires);
+            if (s->db[i].watched) dictRelease(s->db[i].watched); /* empty: clients are gone */
         }
         vlFree(s->db);
         cmdTableFree(s);
@@ -400,6 +402,7 @@ int serverEvictIfNeeded(vlServer *s) {
         else
             dbDelete(s, db, key, klen);
         s->stats.evictedkeys++;
+        multiTouchKey(s, db, key, klen);
         notifyKeyspaceEvent(s, NOTIFY_EVICTED, "evicted", key, klen, dbid);
         if (key != small) vlFree(key);
     }

@@ -124,6 +124,7 @@ struct vlServer {
     int64_t pause_end_ms;
     int pause_all; /* 1: all commands paused, 0: only writes */
     size_t monitors;
+    size_t watched_keys;   /* WATCHed (db, key) entries: 0 keeps every write's check to a branch */
     vlClient *fake_client; /* for in-process calls (api.c) */
     void *api;             /* api.c's own state (owner thread, last error) */
     /* modules' own state */
