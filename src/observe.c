@@ -140,8 +140,9 @@ static void slowlogGrow(struct vlSlowlog *sl) {
 void slowlogPush(vlServer *s, vlClient *c, long long duration_us) {
     struct vlSlowlog *sl = s->slowlog;
     long long thr = s->cfg.slowlog_log_slower_than;
-    if (!sl || thr < 0 || duration_us < thr) return;
     long long maxlen = s->cfg.slowlog_max_len;
+    /* max-len 0 turns the log off, ids included, as in Valkey 8 (Redis 7.0 still counted) */
+    if (!sl || thr < 0 || maxlen == 0 || duration_us < thr) return;
     if (maxlen > 0) {
         if (sl->count == sl->cap) slowlogGrow(sl);
         slowEntry *e = &sl->ring[(sl->start + sl->count) % sl->cap];
@@ -165,7 +166,7 @@ void slowlogPush(vlServer *s, vlClient *c, long long duration_us) {
         e->addr = vstrFromCStr((c->flags & CLIENT_UNIX) && !c->addr[0] ? "unix" : c->addr);
         e->name = vstrFromCStr(c->name ? c->name : "");
     }
-    sl->next_id++; /* ids count every slow command, like Redis's, also with max-len 0 */
+    sl->next_id++;
     while (sl->count > (size_t)(maxlen > 0 ? maxlen : 0)) {
         slowEntryFree(slowAt(sl, 0));
         sl->start = (sl->start + 1) % sl->cap;

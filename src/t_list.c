@@ -709,9 +709,10 @@ static void listDigest(const vlObj *o, unsigned char digest[20]) {
     plistIterRelease(it);
 }
 
-/* OBJECT ENCODING: "listpack" for one chunk, "quicklist" for more, as Redis names them. */
+/* OBJECT ENCODING: "listpack" for one chunk within the fill's limits, "quicklist" for more
+ * or for one element too big for them, as Redis names them. */
 static const char *listEncName(const vlObj *o) {
-    return plistChunkCount(objPtr(o)) > 1 ? "quicklist" : "listpack";
+    return plistIsCompact(objPtr(o)) ? "listpack" : "quicklist";
 }
 
 static size_t listWalkSize(const vlObj *o) {
@@ -789,7 +790,7 @@ void listDebugCommand(vlClient *c) {
                  "encoding:%s chunks:%zu elements:%zu fill:%d avg_per_chunk:%.2f "
                  "bytes_used:%zu bytes_alloc:%zu used_ratio:%.3f value_mem:%zu "
                  "object_mem:%zu verify:%s",
-                 plistChunkCount(pl) > 1 ? "quicklist" : "listpack", chunks, len,
+                 plistIsCompact(pl) ? "listpack" : "quicklist", chunks, len,
                  c->srv->cfg.list_max_listpack_size, chunks ? (double)len / (double)chunks : 0.0,
                  used, alloc, alloc ? (double)used / (double)alloc : 0.0, plistMemUsage(pl),
                  vlAllocSize(o), plistVerify(pl) ? "ok" : "FAILED");

@@ -804,6 +804,12 @@ plist *plistMoveSelf(plist *pl, void *(*move)(void *block, void *ctx), void *ctx
     return n ? n : pl;
 }
 
+int plistIsCompact(const plist *pl) {
+    if (pl->nchunks > 1) return 0;
+    const plChunk *c = pl->head;
+    return !c || (PL_HDR + c->used <= pl->lim_bytes && c->count <= pl->lim_count);
+}
+
 void plistStats(const plist *pl, size_t *chunks, size_t *bytes_used, size_t *bytes_alloc) {
     size_t used = 0;
     for (const plChunk *c = pl->head; c; c = c->next) used += PL_HDR + c->used;

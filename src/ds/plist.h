@@ -107,6 +107,9 @@ plist *plistMoveSelf(plist *pl, void *(*move)(void *block, void *ctx), void *ctx
 /* For DEBUG: chunk count, bytes in use (chunk headers + packed entries) and bytes allocated
  * for chunks (vlAllocSize sum, struct excluded). Walks the chunks. */
 void plistStats(const plist *pl, size_t *chunks, size_t *bytes_used, size_t *bytes_alloc);
+/* 1 when the list is at most one chunk within the current fill's limits: what Redis would
+ * still hold as a single listpack (an element too big for the cap makes it a quicklist). */
+int plistIsCompact(const plist *pl);
 /* The head chunk's block (borrowed; NULL for an empty list), for allocator geometry in tests. */
 const void *plistHeadBlock(const plist *pl);
 

@@ -765,3 +765,19 @@ start_server {tags {list} overrides {list-max-listpack-size 5}} {
         assert_range [list_debug_field l chunks] 19 21
     }
 }
+
+start_server {tags {"list"} overrides {list-max-listpack-size -1}} {
+    test "OBJECT ENCODING: one element too big for the 4 KB chunk cap makes a quicklist" {
+        r del big
+        r rpush big [string repeat x 8192]
+        assert_encoding quicklist big
+        r rpush big b c
+        assert_encoding quicklist big
+        r lpop big
+        assert_equal {b c} [r lrange big 0 -1]
+        assert_encoding listpack big
+        r del small
+        r rpush small a b c
+        assert_encoding listpack small
+    }
+}

@@ -67,10 +67,15 @@ start_server {tags {"slowlog"} overrides {slowlog-log-slower-than 1000000}} {
         assert_equal 5 [llength $all]
         assert_equal {set m19 v} [lindex $all 0 3]
         assert_equal {set m15 v} [lindex $all 4 3]
+        # max-len 0 turns logging off, as in Valkey 8: nothing added, no id used
         r config set slowlog-max-len 0
         r set z 1
-        assert_equal 0 [r slowlog len]
         r config set slowlog-max-len 128
+        r set z 2
+        set cmds [lmap e [r slowlog get -1] {lindex $e 3}]
+        assert_equal {set z 2} [lindex $cmds 0]
+        assert {[lsearch $cmds {set z 1}] < 0}
+        r slowlog reset
     }
 
     test "SLOWLOG - long arguments and many arguments are trimmed" {
