@@ -15,6 +15,9 @@
 # (CPU cannot be split between tests, the first error kills the rest) and a fresh server per
 # test (startup noise, and the servers would not warm up).
 #
+# multi_exec is a transaction per request (MULTI, ten INCRs, EXEC), sent by utils/vl-txbench
+# with redis-benchmark's options and output; its rate is transactions per second.
+#
 # lrange_100 / lrange_600 are sent as the custom command `LRANGE mylist 0 99|599` on a list
 # this script fills with 1000 3-byte elements just before: the same bytes on the wire as
 # redis-benchmark's -t lrange_N, without its hidden LPUSH prelude that would be counted in
@@ -43,7 +46,7 @@ N16=
 RANDOM_KEYS=
 KEEP=0
 PIPES="1 16"
-TESTS="ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,lrange_100,lrange_600,hset,sadd,spop,publish0,publish1"
+TESTS="ping_inline,ping_mbulk,set,get,incr,lpush,rpush,lpop,rpop,lrange_100,lrange_600,hset,sadd,spop,publish0,publish1,multi_exec"
 
 usage() {
     sed -n '4,5p' "$0" | sed 's/^# \{0,1\}//'
@@ -167,6 +170,7 @@ nFor() { # test P -> requests
     lrange_600:1) n=$((n / 4)) ;;
     lrange_100:*) n=$((n / 8)) ;;
     lrange_600:*) n=$((n / 40)) ;;
+    multi_exec:*) n=$((n / 12)) ;; # a request is 12 commands
     esac
     [ "$n" -ge 100 ] || n=100
     echo "$n"
@@ -203,7 +207,12 @@ runOne() {
     fi
 
     c="timeout 10 $CLI -h 127.0.0.1 -p $port" # a wedged server must not hang the run
+    tool=$BENCH
     case "$test" in
+    multi_exec) # MULTI, ten INCRs, EXEC per request: redis-benchmark sends one command
+        tool=$ROOT/utils/vl-txbench
+        set --
+        ;;
     lrange_100 | lrange_600)
         $c del mylist >/dev/null 2>&1
         len=$($c rpush mylist $XXX1000 2>&1)
@@ -239,7 +248,7 @@ runOne() {
         # benchmark: the client's CPU, without /usr/bin/time.
         sh -c 'o=$1; shift; "$@" >"$o" 2>&1; rc=$?
                sed "s/.*) //" /proc/$$/stat | awk "{print \$14 + \$15}" >"$o.cpu"; exit $rc' \
-            sh "$out" $PIN_CLI timeout "$TMO" "$BENCH" -h 127.0.0.1 -p "$port" -q --csv \
+            sh "$out" $PIN_CLI timeout "$TMO" "$tool" -h 127.0.0.1 -p "$port" -q --csv \
             -c 50 -P "$P" -n "$n" "$@"
         rc=$?
         ns1=$(cpuNs "$pid") t1=$(cpuTicks "$pid")
