@@ -466,7 +466,7 @@ const cfgDef cfgTable[] = {
     BOOL("lazyfree-lazy-user-flush", NULL, 0, lazyfree_lazy_user_flush, 0, NULL),
     INT("active-expire-effort", NULL, 0, active_expire_effort, 1, 1, 10, HOOK_NONE),
     /* data structures */
-    INT("list-max-listpack-size", "list-max-ziplist-size", 0, list_max_listpack_size, -2, -5,
+    INT("list-max-listpack-size", "list-max-ziplist-size", 0, list_max_listpack_size, -2, INT_MIN,
         INT_MAX, HOOK_NONE),
     INT("list-compress-depth", NULL, 0, list_compress_depth, 0, 0, INT_MAX, HOOK_NONE),
     LL("hash-max-listpack-entries", "hash-max-ziplist-entries", 0, hash_max_listpack_entries, 128,

@@ -167,7 +167,16 @@ start_server {} {
         r config set slowlog-log-slower-than -1
         assert_equal {slowlog-log-slower-than -1} [r config get slowlog-log-slower-than]
         r config set slowlog-log-slower-than 10000
-        assert_error "*between -5 and*" {r config set list-max-listpack-size -6}
+        # below -5 is read as -5 (64 KB chunks), as in Redis
+        assert_equal OK [r config set list-max-listpack-size -6]
+        r del lp6
+        r rpush lp6 [string repeat x 60000]
+        assert_encoding listpack lp6
+        r rpush lp6 [string repeat x 5536]
+        assert_encoding quicklist lp6
+        r del lp6
+        r config set list-max-listpack-size -2
+        assert_error "*between 1 and 500*" {r config set hz -6}
 
         foreach p {allkeys-lru allkeys-random volatile-lru volatile-ttl volatile-random allkeys-lfu volatile-lfu noeviction} {
             r config set maxmemory-policy $p
