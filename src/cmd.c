@@ -17,6 +17,7 @@
 #include "multi.h"
 #include "object.h"
 #include "observe.h"
+#include "pubsub.h"
 #include "server.h"
 
 typedef struct cmdEntry {
@@ -389,6 +390,7 @@ int cmdProcess(vlClient *c) {
     int exec = s->monitors && multiIsExec(cmd);
     if (s->monitors && !(cmd->flags & CMD_ADMIN) && !exec) feedMonitors(c);
     cmdRun(c, cmd, c->cmd_idx, 0);
+    if (s->pending_push) pubsubFlushPending(s);
     if (exec && s->monitors) feedMonitors(c);
     blockingHandleReady(s);
     if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);

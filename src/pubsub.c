@@ -424,10 +424,28 @@ typedef struct psMessage {
     size_t mlen;
 } psMessage;
 
+static void pendingBulk(vstr **v, const void *p, size_t len) {
+    vstrCatFmt(v, "$%zu\r\n", len);
+    vstrCat(v, p, len);
+    vstrCat(v, "\r\n", 2);
+}
+
 static void deliver(vlClient *c, const psMessage *m) {
     if (c->flags & CLIENT_FAKE) {
         if (c->push_sink)
             c->push_sink(c, c->push_ud, m->kind, m->pat, m->plen, m->ch, m->chlen, m->msg, m->mlen);
+        return;
+    }
+    vlServer *s = c->srv;
+    if (c == s->current_client && c->cmd) {
+        /* a message to the client running this command (PUBLISH to itself, inside MULTI
+         * too) comes after the command's reply: cmdProcess adds it (pubsubFlushPending) */
+        vstrCatFmt(&s->pending_push, "%c%d\r\n", c->resp >= 3 ? '>' : '*', m->pat ? 4 : 3);
+        pendingBulk(&s->pending_push, m->kind, m->kindlen);
+        if (m->pat) pendingBulk(&s->pending_push, m->pat, m->plen);
+        pendingBulk(&s->pending_push, m->ch, m->chlen);
+        pendingBulk(&s->pending_push, m->msg, m->mlen);
+        s->pending_push_client = c;
         return;
     }
     int was = c->flags & CLIENT_PUSHING;
@@ -440,6 +458,21 @@ static void deliver(vlClient *c, const psMessage *m) {
     c->flags = (c->flags & ~CLIENT_PUSHING) | was;
     /* A subscriber that does not read is closed here (deferred), not left to grow. */
     clientCheckOutputLimits(c);
+}
+
+void pubsubFlushPending(vlServer *s) {
+    vlClient *c = s->pending_push_client;
+    vstr *v = s->pending_push;
+    s->pending_push = NULL;
+    s->pending_push_client = NULL;
+    if (c && v && v->len) {
+        int was = c->flags & CLIENT_PUSHING;
+        c->flags |= CLIENT_PUSHING;
+        addReplyRaw(c, v->buf, v->len);
+        c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+        clientCheckOutputLimits(c);
+    }
+    vstrFree(v);
 }
 
 static long long deliverToChan(psChan *ch, const psMessage *m) {

@@ -29,6 +29,8 @@ typedef struct vlClient vlClient;
 #define NOTIFY_ALL                                                                           \
     (NOTIFY_GENERIC | NOTIFY_STRING | NOTIFY_LIST | NOTIFY_SET | NOTIFY_HASH | NOTIFY_ZSET | \
      NOTIFY_EXPIRED | NOTIFY_EVICTED | NOTIFY_STREAM | NOTIFY_MODULE)
+/* Adds the messages held for the client whose command just ran (see deliver in pubsub.c). */
+void pubsubFlushPending(vlServer *s);
 void notifyKeyspaceEvent(vlServer *s, int type, const char *event, const void *key, size_t klen,
                          int dbid);
 int notifyFlagsFromString(const char *str, int *flags);

@@ -271,6 +271,8 @@ void serverFree(vlServer *s) {
     vlHeap *prev = allocHeapEnter(heap);
     if (s->attached) serverStop(s);
     while (s->clients) clientFree(s->clients);
+    vstrFree(s->pending_push);
+    s->pending_push = NULL;
     if (s->db) {
         defragFree(s);
         lazyfreeFree(s);

@@ -120,6 +120,10 @@ struct vlServer {
     vlClient *to_close;
     vlClient *to_resume;
     vlClient *current_client;
+    /* Pushes (pub/sub messages) to a client while it runs its own command: held here and
+     * added after that command's reply, as Valkey 8 does (pubsub.c, cmd.c). */
+    vstr *pending_push;
+    vlClient *pending_push_client;
     vlClient *cron_cursor; /* the next client the cron visits (NULL: the head) */
     int64_t pause_end_ms;
     int pause_all; /* 1: all commands paused, 0: only writes */

@@ -85,15 +85,15 @@ start_server {tags {pubsub resp3}} {
         $rd close
     }
 
-    test "RESP3: PUBLISH to itself: the push comes before the reply" {
+    test "RESP3: PUBLISH to itself: the push comes after the reply (Valkey 8)" {
         set rd [resp3_client]
         ps_cmd $rd subscribe self
         ps_cmd $rd psubscribe sel*
         $rd publish self me
+        assert_equal 2 [$rd read]
         set a [$rd read]
         set b [$rd read]
         assert_equal {{message self me} {pmessage sel* self me}} [lsort [list $a $b]]
-        assert_equal 2 [$rd read]
         $rd spublish self nobody
         assert_equal 0 [$rd read]
         $rd close
@@ -197,5 +197,29 @@ start_server {tags {pubsub resp3}} {
             assert_equal back [$rd read]
             $rd close
         }
+    }
+
+    test "RESP3: inside MULTI, messages to itself follow EXEC's reply" {
+        set rd [resp3_client]
+        ps_cmd $rd subscribe mx
+        $rd multi
+        $rd read
+        foreach cmd {{ping abc} {publish mx bar} {publish mx vaz} {ping def}} {
+            $rd {*}$cmd
+            assert_equal QUEUED [$rd read]
+        }
+        $rd exec
+        assert_equal {abc 1 1 def} [$rd read]
+        assert_equal {message mx bar} [$rd read]
+        assert_equal {message mx vaz} [$rd read]
+        # another subscriber gets it at once, not held
+        set other [resp3_client]
+        ps_cmd $other subscribe mx
+        $rd publish mx now
+        assert_equal 2 [$rd read]
+        assert_equal {message mx now} [$rd read]
+        assert_equal {message mx now} [$other read]
+        $rd close
+        $other close
     }
 }
