@@ -502,7 +502,7 @@ const cfgDef cfgTable[] = {
     LL("slowlog-max-len", NULL, 0, slowlog_max_len, 128, 0, LLONG_MAX),
     LL("latency-monitor-threshold", NULL, 0, latency_monitor_threshold, 0, 0, LLONG_MAX),
     /* persistence: accepted for compatibility, nothing is ever written to disk */
-    SPECIAL("save", NULL, CF_MULTIARG, OFF_STR(save), "", spSave, HOOK_NONE),
+    SPECIAL("save", NULL, CF_MULTIARG, OFF_STR(save), "3600 1 300 100 60 10000", spSave, HOOK_NONE),
     BOOL("appendonly", NULL, 0, appendonly, 0, checkNoAppendonly),
     STR("dbfilename", NULL, CF_PROTECTED, dbfilename, "dump.rdb", checkDbfilename),
     /* accepted for compatibility with clients and tools; no behaviour behind them */
@@ -547,14 +547,14 @@ const cfgDef cfgTable[] = {
     INERT_BOOL("cluster-allow-reads-when-down", NULL, 0, 12, "no"),
     INERT_BOOL("cluster-allow-pubsubshard-when-down", NULL, 0, 13, "yes"),
     INERT_BOOL("crash-memcheck-enabled", NULL, 0, 14, "yes"),
-    INERT_BOOL("use-exit-on-panic", NULL, 0, 15, "no"),
+    INERT_BOOL("use-exit-on-panic", NULL, CF_HIDDEN, 15, "no"),
     INERT_BOOL("disable-thp", NULL, CF_IMMUTABLE, 16, "yes"),
     INERT_BOOL("cluster-allow-replica-migration", NULL, 0, 17, "yes"),
     INERT_BOOL("replica-announced", NULL, 0, 18, "yes"),
-    INERT_BOOL("aof-disable-auto-gc", NULL, 0, 20, "no"),
+    INERT_BOOL("aof-disable-auto-gc", NULL, CF_HIDDEN, 20, "no"),
     INERT_BOOL("replica-ignore-disk-write-errors", NULL, 0, 21, "no"),
     INERT_BOOL("extended-redis-compatibility", NULL, 0, 22, "no"),
-    INERT_BOOL("enable-debug-assert", NULL, CF_IMMUTABLE, 23, "no"),
+    INERT_BOOL("enable-debug-assert", NULL, CF_IMMUTABLE | CF_HIDDEN, 23, "no"),
     INERT_BOOL("cluster-slot-stats-enabled", NULL, 0, 24, "no"),
     INERT_BOOL("hide-user-data-from-log", NULL, 0, 25, "yes"),
     INERT_STR("aclfile", NULL, CF_IMMUTABLE, 26, ""),
@@ -577,9 +577,9 @@ const cfgDef cfgTable[] = {
     INERT_STR("ignore-warnings", NULL, 0, 43, ""),
     INERT_STR("proc-title-template", NULL, 0, 44, "{title} {listen-addr} {server-mode}"),
     INERT_STR("bind-source-addr", NULL, 0, 45, ""),
-    INERT_STR("req-res-logfile", NULL, CF_IMMUTABLE, 46, ""),
+    INERT_STR("req-res-logfile", NULL, CF_IMMUTABLE | CF_HIDDEN, 46, ""),
     INERT_STR("locale-collate", NULL, 0, 47, ""),
-    INERT_STR("debug-context", NULL, 0, 48, ""),
+    INERT_STR("debug-context", NULL, CF_HIDDEN, 48, ""),
     INERT_STR("primaryauth", "masterauth", 0, 49, ""),
     INERT_STR("availability-zone", NULL, 0, 50, ""),
     INERT_ENUM("supervised", NULL, CF_IMMUTABLE, 51, "no", enumSupervised),
@@ -609,21 +609,21 @@ const cfgDef cfgTable[] = {
     INERT_NUM("cluster-announce-tls-port", NULL, 0, 74, "0", 0, 65535),
     INERT_NUM("repl-timeout", NULL, 0, 75, "60", 1, INT_MAX),
     INERT_NUM("repl-ping-replica-period", "repl-ping-slave-period", 0, 76, "10", 1, INT_MAX),
-    INERT_NUM("rdb-key-save-delay", NULL, 0, 77, "0", INT_MIN, INT_MAX),
-    INERT_NUM("key-load-delay", NULL, 0, 78, "0", INT_MIN, INT_MAX),
+    INERT_NUM("rdb-key-save-delay", NULL, CF_HIDDEN, 77, "0", INT_MIN, INT_MAX),
+    INERT_NUM("key-load-delay", NULL, CF_HIDDEN, 78, "0", INT_MIN, INT_MAX),
     INERT_NUM("min-replicas-to-write", "min-slaves-to-write", 0, 79, "0", 0, INT_MAX),
     INERT_NUM("min-replicas-max-lag", "min-slaves-max-lag", 0, 80, "10", 0, INT_MAX),
-    INERT_NUM("watchdog-period", NULL, 0, 81, "0", 0, INT_MAX),
+    INERT_NUM("watchdog-period", NULL, CF_HIDDEN, 81, "0", 0, INT_MAX),
     INERT_NUM("shutdown-timeout", NULL, 0, 82, "10", 0, INT_MAX),
     INERT_NUM("repl-diskless-sync-max-replicas", NULL, 0, 83, "0", 0, INT_MAX),
     INERT_NUM("socket-mark-id", NULL, CF_IMMUTABLE, 84, "0", 0, UINT_MAX),
     INERT_NUM("max-new-connections-per-cycle", NULL, 0, 85, "10", 1, 1000),
     INERT_NUM("max-new-tls-connections-per-cycle", NULL, 0, 86, "1", 1, 1000),
-    INERT_NUM("client-default-resp", NULL, CF_IMMUTABLE, 87, "2", 2, 3),
+    INERT_NUM("client-default-resp", NULL, CF_IMMUTABLE | CF_HIDDEN, 87, "2", 2, 3),
     INERT_NUM("acllog-max-len", NULL, 0, 88, "128", 0, LONG_MAX),
     INERT_NUM("cluster-blacklist-ttl", NULL, 0, 89, "60", 0, LLONG_MAX),
     INERT_NUM("cluster-node-timeout", NULL, 0, 90, "15000", 0, LLONG_MAX),
-    INERT_NUM("cluster-ping-interval", NULL, 0, 91, "0", 0, LLONG_MAX),
+    INERT_NUM("cluster-ping-interval", NULL, CF_HIDDEN, 91, "0", 0, LLONG_MAX),
     INERT_NUM("stream-node-max-entries", NULL, 0, 92, "100", 0, LLONG_MAX),
     INERT_MEM("repl-backlog-size", NULL, 0, 93, "10485760", 1, LLONG_MAX),
     INERT_MEM("cluster-link-sendbuf-limit", NULL, 0, 94, "0", 0, LLONG_MAX),
@@ -633,7 +633,8 @@ const cfgDef cfgTable[] = {
     INERT_MEM("maxmemory-clients", NULL, 0, 98, "0", -100, LLONG_MAX),
     INERT_NUM("repl-backlog-ttl", NULL, 0, 99, "3600", 0, LONG_MAX),
     INERT_MEM("auto-aof-rewrite-min-size", NULL, 0, 100, "67108864", 0, LLONG_MAX),
-    INERT_NUM("loading-process-events-interval-bytes", NULL, 0, 101, "2097152", 1024, INT_MAX),
+    INERT_NUM("loading-process-events-interval-bytes", NULL, CF_HIDDEN, 101, "2097152", 1024,
+              INT_MAX),
     INERT_CHECKED("tls-port", NULL, 0, 102, CT_LL, "0", 0, 65535, checkNoTls),
     INERT_NUM("tls-session-cache-size", NULL, 0, 103, "20480", 0, INT_MAX),
     INERT_NUM("tls-session-cache-timeout", NULL, 0, 104, "300", 0, INT_MAX),
@@ -659,8 +660,8 @@ const cfgDef cfgTable[] = {
                   checkNoReplica),
     INERT_BOOL("io-threads-do-reads", NULL, 0, 125, "no"), /* Redis 7.0 */
     /* Valkey's and Redis's way of loading a module at start: there are no modules here */
-    INERT_CHECKED("loadmodule", NULL, CF_MULTIARG | CF_IMMUTABLE, 126, CT_LIST, "", 0, 0,
-                  checkNoModule),
+    INERT_CHECKED("loadmodule", NULL, CF_MULTIARG | CF_IMMUTABLE | CF_HIDDEN, 126, CT_LIST, "", 0,
+                  0, checkNoModule),
 };
 
 #define CFG_COUNT (sizeof(cfgTable) / sizeof(cfgTable[0]))
@@ -1089,7 +1090,7 @@ void configGetCommand(vlClient *c) {
             const cfgDef *d = &cfgTable[i];
             for (int k = 0; k < 2; k++) {
                 const char *nm = k ? d->alias : d->name;
-                if (!nm || seen[i][k]) continue;
+                if (!nm || seen[i][k] || (glob && (d->flags & CF_HIDDEN))) continue;
                 size_t l = strlen(nm);
                 int match = glob ? utilGlobMatch(pat->ptr, pat->len, nm, l, 1)
                                  : l == pat->len && !strncasecmp(nm, pat->ptr, l);

@@ -41,6 +41,27 @@ static char *cfgReadFile(const char *path, int *errnum, char *err, size_t errlen
 static int cfgLoad(vlServer *s, const char *text, int depth, unsigned *hooks, char *err,
                    size_t errlen);
 
+static int cfgLoadSave(vlServer *s, const cfgDef *d, int argc, char **argv, unsigned *hooks,
+                       char *why, size_t whylen) {
+    vstr *text = NULL;
+    int reset = argc == 2 && argv[1][0] == '\0';
+    if (s->cfg_save_seen && !reset) {
+        text = cfgGetNew(&s->cfg, d);
+        if (text->len) vstrCat(&text, " ", 1);
+    }
+    for (int i = 1; i < argc; i++) {
+        if (i > 1) vstrCat(&text, " ", 1);
+        vstrCatStr(&text, argv[i]);
+    }
+    int rc = cfgSetText(&s->cfg, d, text ? text->buf : "", why, whylen);
+    vstrFree(text);
+    if (rc == VL_OK) {
+        s->cfg_save_seen = 1;
+        *hooks |= 1u << d->hook;
+    }
+    return rc;
+}
+
 /* One directive line, already split. Returns VL_ERR with the bare reason in why, or with
  * *nested set when err already holds a complete message from an included file. */
 static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsigned *hooks,
@@ -83,6 +104,9 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
         snprintf(why, whylen, "can't set immutable config");
         return VL_ERR;
     }
+    /* save, as Redis 7 loads it: the first line replaces the built-in points, later lines
+     * add theirs, and `save ""` clears them (the file and the command line are one load) */
+    if (!strcasecmp(d->name, "save")) return cfgLoadSave(s, d, argc, argv, hooks, why, whylen);
     /* `save "3600 1 300 100"` and `save ""`: one argument holding the whole list */
     int rc = argc == 2 ? cfgSetText(&s->cfg, d, argv[1], why, whylen)
                        : cfgSet(&s->cfg, d, argc - 1, argv + 1, why, whylen);

@@ -33,6 +33,7 @@ enum {
 #define CF_EMPTY_NULL 0x04     /* string: "" is stored as NULL */
 #define CF_ALWAYS_REWRITE 0x08 /* CONFIG REWRITE writes it even at its default */
 #define CF_PROTECTED 0x10      /* CONFIG SET only with enable-protected-configs (Redis 7) */
+#define CF_HIDDEN 0x20         /* CONFIG GET answers it by exact name only, not to a glob */
 
 /* Apply hooks, in the order they run: fallible ones first. */
 enum {

@@ -95,7 +95,8 @@ struct vlServer {
     /* configuration */
     vlConfigValues cfg;
     char *configfile;
-    int cfg_applied; /* 1 once listeners exist: some changes need work (hz, bind) */
+    int cfg_applied;   /* 1 once listeners exist: some changes need work (hz, bind) */
+    int cfg_save_seen; /* config loading: a save line was read (later ones append) */
     /* keyspace */
     vlDb *db;
     int active_expire_enabled;

@@ -145,3 +145,54 @@ start_server {} {
         assert {[llength $theirs] > 300}
     }
 }
+
+test "save: built-in points; the first save line replaces them, later ones add, \"\" clears" {
+    set dir [file join $::vl::cfg(tmpdir) "save.[pid].[vl_master nextid]"]
+    file mkdir $dir
+    foreach {text args expected} {
+        "port PORT\n" {} {3600 1 300 100 60 10000}
+        "port PORT\nsave 100 100\n" {} {100 100}
+        "port PORT\nsave ''\nsave 900 1\n" {--save 100 100} {900 1 100 100}
+        "port PORT\nsave 900 1\n" {--save ""} {}
+    } {
+        set port [get_free_port]
+        cc_write $dir/s.conf [string map [list PORT $port] $text]
+        set pid [exec $::vl::cfg(server) $dir/s.conf {*}$args >$dir/out 2>$dir/err </dev/null &]
+        vl_master track $pid
+        if {[set why [vl_wait_ready [dict create host 127.0.0.1 port $port pid $pid]]] ne ""} {
+            vl_kill $pid
+            fail "$why: [vl_tail $dir/out 5]"
+        }
+        set c [vl_client 127.0.0.1 $port]
+        assert_equal [list save $expected] [$c config get save] "$text $args"
+        $c close
+        vl_kill $pid
+    }
+    file delete -force $dir
+}
+
+start_server {} {
+    test "Hidden directives answer by exact name only, as Valkey's" {
+        assert_equal {key-load-delay 0} [r config get key-load-delay]
+        assert_equal {} [r config get key-load-*]
+        assert_equal -1 [lsearch [dict keys [r config get *]] enable-debug-assert]
+        assert_equal -1 [lsearch [dict keys [r config get *]] loadmodule]
+        assert_equal OK [r config set rdb-key-save-delay 100]
+        assert_equal {rdb-key-save-delay 100} [r config get rdb-key-save-delay]
+    }
+
+    test "Every directive CONFIG GET * lists takes its own value back, but the immutable ones" {
+        set refused {}
+        foreach {k v} [r config get *] {
+            if {[catch {r config set $k $v} e]} {
+                if {![string match "*immutable*" $e] && ![string match "*protected*" $e]} {
+                    lappend refused "$k=$v: $e"
+                }
+                continue
+            }
+            if {[dict get [r config get $k] $k] ne $v} { lappend refused "$k reads back changed" }
+        }
+        assert_equal {} $refused
+    }
+}
+
