@@ -15,7 +15,7 @@ static vlServer *startOn(struct event_base *base, int port) {
     if (!s) return NULL;
     snprintf(text, sizeof(text), "port %d\nbind 127.0.0.1\nloglevel warning\n", port);
     vlHeap *prev = allocHeapEnter(s->heap);
-    int rc = configLoadText(s, text, "(test)", err, sizeof(err));
+    int rc = configLoadText(s, text, err, sizeof(err));
     allocHeapLeave(prev);
     if (rc != VL_OK || serverStart(s, base, err, sizeof(err)) != VL_OK) {
         printf("    start failed: %s\n", err);
