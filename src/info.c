@@ -197,9 +197,8 @@ static void infoClients(vlServer *s, vstr **out) {
                connected, s->cfg.maxclients, max_in, max_out, blocked, pubsub, blocked);
 }
 
-void infoMemoryFigures(vlServer *s, vstr **out) {
-    vlMemStats m;
-    infoMemoryStats(s, &m);
+static void infoMemoryPrint(vlServer *s, const vlMemStats *mp, vstr **out) {
+    const vlMemStats m = *mp;
     const allocStats *a = &m.alloc;
     char used_h[32], rss_h[32], peak_h[32], sys_h[32], max_h[32];
     bytesHuman(used_h, sizeof(used_h), m.used);
@@ -263,6 +262,12 @@ void infoMemoryFigures(vlServer *s, vstr **out) {
                diff(m.rss, m.used), m.clients_normal, m.clients_pubsub, allocName(),
                s->defrag ? defragRunningEffort(s) : 0, s->lazyfree ? lazyfreePending(s) : 0,
                s->stats.lazyfreed_objects);
+}
+
+void infoMemoryFigures(vlServer *s, vstr **out) {
+    vlMemStats m;
+    infoMemoryStats(s, &m);
+    infoMemoryPrint(s, &m, out);
 }
 
 static void infoPersistence(vlServer *s, vstr **out) {
@@ -540,6 +545,18 @@ vstr *infoGenerate(vlServer *s, const protoArg *sections, int nsections) {
                 want[j] = 1;
         }
     }
+    /* The memory figures are taken before the text is built: the text's own buffer (5 KB
+     * with its first 4 KB) is INFO's scratch, not the server's state. Counted, it put
+     * used_memory a reply buffer above what eviction had just brought under maxmemory, and
+     * MEMORY STATS and INFO disagreed by that much. */
+    vlMemStats mem;
+    int mem_taken = 0;
+    for (size_t j = 0; j < INFO_NSECTIONS; j++) {
+        if (want[j] && infoSections[j].write == infoMemoryFigures) {
+            infoMemoryStats(s, &mem);
+            mem_taken = 1;
+        }
+    }
     vstr *out = vstrNewCap(4096);
     int first = 1;
     for (size_t j = 0; j < INFO_NSECTIONS; j++) {
@@ -547,7 +564,10 @@ vstr *infoGenerate(vlServer *s, const protoArg *sections, int nsections) {
         if (!first) vstrCat(&out, "\r\n", 2);
         first = 0;
         vstrCatFmt(&out, "# %s\r\n", infoSections[j].title);
-        infoSections[j].write(s, &out);
+        if (mem_taken && infoSections[j].write == infoMemoryFigures)
+            infoMemoryPrint(s, &mem, &out);
+        else
+            infoSections[j].write(s, &out);
     }
     return out;
 }
