@@ -692,6 +692,7 @@ static int hookHz(vlServer *s, char *err, size_t errlen) {
 static int hookMaxmemory(vlServer *s, char *err, size_t errlen) {
     VL_UNUSED(err);
     VL_UNUSED(errlen);
+    allocHeapSetSoftLimit(s->heap, (size_t)s->cfg.maxmemory);
     if (!s->cfg_applied || !s->cfg.maxmemory) return VL_OK;
     size_t used = serverUsedMemory(s);
     if ((unsigned long long)used > (unsigned long long)s->cfg.maxmemory)

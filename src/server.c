@@ -234,6 +234,7 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
     int rc = loopAttach(s, base, err, errlen);
     if (rc == VL_OK) {
         s->cfg_applied = 1;
+        allocHeapSetSoftLimit(s->heap, (size_t)s->cfg.maxmemory); /* a configured maxmemory */
         vstr *inert = configInertSet(s);
         if (inert)
             serverLog(s, LL_NOTICE, "Accepted for compatibility, with no effect in valkey-lite: %s",

@@ -123,4 +123,40 @@ start_server {tags {"maxmemory"}} {
         r config set maxmemory 0
         r config set maxmemory-policy noeviction
     }
+
+    test "a keyspace table does not double past maxmemory: the add waits, nothing evicted" {
+        r flushall
+        r config set maxmemory 0
+        r config set maxmemory-policy allkeys-random
+        r debug set-active-expire 0
+        r config resetstat
+        # a command's first call allocates its latency histogram (9 KB): not here
+        r config set latency-tracking no
+        # 4,096 keys fill a 4,096-bucket table; the next add would double it (+64 KB)
+        r debug populate 4095 pk 1
+        set limit [expr {[s used_memory] + 10*1024}]
+        r config set maxmemory $limit
+        r set k0 v0
+        r set k1 v1
+        r set k2 v2
+        assert_equal 4098 [r dbsize]
+        assert_equal 0 [s evicted_keys]
+        assert_match "*table size: 4096*" [r debug htstats 0]
+        # past a load of 1.62 it grows anyway (long chains cost more than the memory);
+        # DEBUG POPULATE adds keys with no OOM check
+        r config set maxmemory-policy noeviction
+        r debug populate 6000 pk 1
+        assert_match "*table size: 4096*" [r debug htstats 0]
+        r debug populate 7000 pk 1
+        assert {[regexp {table size: 16384} [r debug htstats 0]]}
+        # without a limit it grows at load 1, as before
+        r config set maxmemory 0
+        r flushall
+        r debug populate 4097 pk 1
+        assert_match "*table size: 8192*" [r debug htstats 0]
+        r config set maxmemory 0
+        r config set maxmemory-policy noeviction
+        r config set latency-tracking yes
+        r debug set-active-expire 1
+    }
 }
