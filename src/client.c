@@ -17,6 +17,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "conn.h"
@@ -63,6 +64,7 @@ void clientFree(vlClient *c) {
     if (s->current_client == c) s->current_client = NULL;
     if (s->cron_cursor == c) s->cron_cursor = c->next;
     if (c->flags & CLIENT_BLOCKED) blockingClientFree(c);
+    clientMemForget(c);
     pubsubClientFree(c);
     if (c->flags & CLIENT_MONITOR) s->monitors--;
     if (c->flags & CLIENT_PENDING_WRITE)
@@ -504,8 +506,8 @@ void clientInfoString(vlClient *c, vstr **out) {
                c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
                pubsubClientCount(c, 2), c->qlen - c->qpos, c->qcap - c->qlen,
                (size_t)c->argc * sizeof(protoArg), c->qcap, c->qpeak, clientOutputBytes(c),
-               c->qcap + replyMemUsage(&c->reply) + sizeof(*c), cmd, c->resp,
-               c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+               clientMemUsage(c), cmd, c->resp, c->lib_name ? c->lib_name : "",
+               c->lib_ver ? c->lib_ver : "");
 }
 
 /* ------------------------------------------------------------------- subcommands */

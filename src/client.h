@@ -86,6 +86,11 @@ typedef struct vlClient {
     vlPushSink *push_sink; /* set: messages go here instead of the reply stream */
     void *push_ud;
     long long reply_bytes_total; /* stats */
+    /* client eviction (clientmem.c): what the client counts in the server's sum, and its
+     * place in the lists of evictable clients by size (bucket + 1, 0 in none) */
+    size_t mem_counted;
+    int mem_bucket;
+    vlClient *mem_prev, *mem_next;
 } vlClient;
 
 vlClient *clientCreate(vlServer *s, int fd, int flags);

@@ -11,6 +11,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "db.h"
 #include "object.h"
@@ -305,5 +306,6 @@ int cmdProcess(vlClient *c) {
     cmdRun(c, cmd, c->cmd_idx);
     blockingHandleReady(s);
     if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);
+    clientMemAfterCommand(c); /* maxmemory-clients: its reply may have grown */
     return 1;
 }

@@ -20,6 +20,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "observe.h"
@@ -71,10 +72,6 @@ static size_t processRss(void) {
     return (size_t)(rss * (unsigned long long)sysconf(_SC_PAGESIZE));
 }
 
-static size_t clientMem(const vlClient *c) {
-    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) + (size_t)c->argc * sizeof(protoArg);
-}
-
 void infoMemoryStats(vlServer *s, vlMemStats *m) {
     memset(m, 0, sizeof(*m));
     m->used = allocHeapUsed(s->heap);
@@ -89,9 +86,9 @@ void infoMemoryStats(vlServer *s, vlMemStats *m) {
     for (const vlClient *c = s->clients; c; c = c->next) {
         if (c->flags & CLIENT_FAKE) continue;
         if (clientClass(c) == CLIENT_CLASS_PUBSUB)
-            m->clients_pubsub += clientMem(c);
+            m->clients_pubsub += clientMemUsage(c);
         else
-            m->clients_normal += clientMem(c);
+            m->clients_normal += clientMemUsage(c);
     }
     for (int i = 0; s->db && i < s->cfg.databases; i++) {
         vlDb *db = &s->db[i];
@@ -316,13 +313,13 @@ static void infoStats(vlServer *s, vstr **out) {
                "expired_keys:%lld\r\n"
                "expired_time_cap_reached_count:%lld\r\n"
                "evicted_keys:%lld\r\n"
-               "evicted_clients:0\r\n"
+               "evicted_clients:%lld\r\n"
                "keyspace_hits:%lld\r\n"
                "keyspace_misses:%lld\r\n",
                st->numconnections, st->numcommands, (long long)(st->inst_ops + 0.5),
                st->net_input_bytes, st->net_output_bytes, st->inst_in_kbps, st->inst_out_kbps,
                st->rejected_conn, st->expiredkeys, st->expired_time_cap_reached_count,
-               st->evictedkeys, st->keyspace_hits, st->keyspace_misses);
+               st->evictedkeys, st->evicted_clients, st->keyspace_hits, st->keyspace_misses);
     if (s->pubsub) {
         pubsubInfo(s, out);
     } else {

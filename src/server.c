@@ -18,6 +18,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "conn.h"
@@ -149,6 +150,7 @@ void serverInitData(vlServer *s) {
         blockingInit(s);
         lazyfreeInit(s);
         defragInit(s);
+        clientMemInit(s);
     }
     serverUpdateCachedTime(s);
     allocHeapLeave(prev);
@@ -284,6 +286,7 @@ void serverFree(vlServer *s) {
         vlFree(s->db);
         cmdTableFree(s);
     }
+    clientMemFree(s); /* after the clients */
     configFree(s);
     vlFree(s->configfile);
     vlFree(s->executable);
