@@ -160,3 +160,53 @@ start_server {tags {"maxmemory"}} {
         r debug set-active-expire 1
     }
 }
+
+start_server {tags {"maxmemory" "lfu"}} {
+    test "LFU: a new key starts at 5, each access may add one (every one with log factor 0)" {
+        r config set maxmemory-policy allkeys-lfu
+        r config set lfu-log-factor 0
+        r set foo a
+        assert_equal 5 [r object freq foo]
+        for {set i 0} {$i < 10} {incr i} { r get foo }
+        assert_equal 15 [r object freq foo]
+        # OBJECT FREQ itself is no access
+        assert_equal 15 [r object freq foo]
+        # an overwrite is an access to the key, not a new key
+        r set foo b
+        assert_equal 16 [r object freq foo]
+        r del foo
+        r set foo c
+        assert_equal 5 [r object freq foo]
+        # the counter saturates at 255
+        for {set i 0} {$i < 300} {incr i} { r get foo }
+        assert_equal 255 [r object freq foo]
+        # with the default factor (10), growth is logarithmic: 100 reads add far fewer
+        r config set lfu-log-factor 10
+        r set bar x
+        for {set i 0} {$i < 100} {incr i} { r get bar }
+        assert_range [r object freq bar] 6 30
+        r config set maxmemory-policy noeviction
+    }
+
+    test "allkeys-lfu keeps the keys that are used often" {
+        r flushall
+        r config set maxmemory-policy allkeys-lfu
+        r config set lfu-log-factor 0
+        r config set maxmemory-samples 10
+        r config resetstat
+        for {set i 0} {$i < 3000} {incr i} { r set k:$i [string repeat c 1000] }
+        # 50 keys read 5 times each: counters 10 against 5
+        for {set j 0} {$j < 5} {incr j} {
+            for {set i 0} {$i < 3000} {incr i 60} { r get k:$i }
+        }
+        r config set maxmemory [expr {[s used_memory] - 1024*1024}]
+        r set trigger x
+        assert {[s evicted_keys] >= 900} "evicted [s evicted_keys]"
+        set kept 0
+        for {set i 0} {$i < 3000} {incr i 60} { if {[r exists k:$i]} { incr kept } }
+        assert_equal 50 $kept
+        r config set maxmemory 0
+        r config set maxmemory-policy noeviction
+        r config set lfu-log-factor 10
+    }
+}
