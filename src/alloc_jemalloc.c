@@ -36,6 +36,7 @@ struct vlHeap {
     int flags;                /* MALLOCX_ARENA | MALLOCX_TCACHE */
     int free_flags;           /* MALLOCX_TCACHE */
     size_t used;              /* usable bytes of live blocks */
+    size_t soft_limit;        /* allocHeapSetSoftLimit; 0 none */
     unsigned hint_margin_pct; /* see moveHint */
     struct binUse {
         size_t nonfull_used, nonfull_slabs; /* regions in use in, and count of, non-full slabs */
@@ -556,4 +557,13 @@ void allocHeapLeave(vlHeap *prev) {
 
 size_t allocHeapUsed(const vlHeap *h) {
     return h ? h->used : fallback_used;
+}
+
+void allocHeapSetSoftLimit(vlHeap *h, size_t limit) {
+    if (h) h->soft_limit = limit;
+}
+
+int allocOverLimitAfter(size_t more) {
+    const vlHeap *h = cur_heap;
+    return h && h->soft_limit && (h->used > h->soft_limit || more > h->soft_limit - h->used);
 }

@@ -12,7 +12,8 @@
 #include <string.h>
 
 struct vlHeap {
-    size_t used; /* usable bytes of live blocks */
+    size_t used;       /* usable bytes of live blocks */
+    size_t soft_limit; /* allocHeapSetSoftLimit; 0 none */
     unsigned hint_margin_pct;
 };
 
@@ -187,4 +188,13 @@ void allocHeapLeave(vlHeap *prev) {
 
 size_t allocHeapUsed(const vlHeap *h) {
     return h ? h->used : fallback_used;
+}
+
+void allocHeapSetSoftLimit(vlHeap *h, size_t limit) {
+    if (h) h->soft_limit = limit;
+}
+
+int allocOverLimitAfter(size_t more) {
+    const vlHeap *h = cur_heap;
+    return h && h->soft_limit && (h->used > h->soft_limit || more > h->soft_limit - h->used);
 }

@@ -17,6 +17,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "conn.h"
@@ -64,6 +65,7 @@ void clientFree(vlClient *c) {
     if (s->current_client == c) s->current_client = NULL;
     if (s->cron_cursor == c) s->cron_cursor = c->next;
     if (c->flags & CLIENT_BLOCKED) blockingClientFree(c);
+    clientMemForget(c);
     pubsubClientFree(c);
     multiClientFree(c);
     if (c->flags & CLIENT_MONITOR) s->monitors--;
@@ -510,8 +512,7 @@ void clientInfoString(vlClient *c, vstr **out) {
                c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
                pubsubClientCount(c, 2), multiQueuedCount(c), multiWatchCount(c), c->qlen - c->qpos,
                c->qcap - c->qlen, (size_t)c->argc * sizeof(protoArg), multiMemUsage(c), c->qcap,
-               c->qpeak, clientOutputBytes(c),
-               c->qcap + replyMemUsage(&c->reply) + sizeof(*c) + multiMemUsage(c), cmd, c->resp,
+               c->qpeak, clientOutputBytes(c), clientMemUsage(c), cmd, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "", c->net_in, c->net_out,
                c->ncmds);
 }

@@ -12,6 +12,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "db.h"
 #include "multi.h"
@@ -384,6 +385,7 @@ int cmdProcess(vlClient *c) {
     }
     if ((c->flags & CLIENT_MULTI) && !(cmd->flags & CMD_NO_QUEUE)) {
         multiQueueCommand(c, cmd, c->cmd_idx); /* monitors see it when EXEC runs it */
+        clientMemAfterCommand(c);              /* the queue counts toward maxmemory-clients */
         return 1;
     }
     /* EXEC reaches monitors after the commands it ran, as in Redis 7: MULTI, ..., EXEC */
@@ -394,5 +396,6 @@ int cmdProcess(vlClient *c) {
     if (exec && s->monitors) feedMonitors(c);
     blockingHandleReady(s);
     if (c->reply.bytes > REPLY_BLOCK_SIZE) clientCheckOutputLimits(c);
+    clientMemAfterCommand(c); /* maxmemory-clients: its reply may have grown */
     return 1;
 }

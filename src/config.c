@@ -409,6 +409,36 @@ static void latPctGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
     }
 }
 
+/* maxmemory-clients: a memory value, or a percentage of maxmemory ("10%", 0-100), kept as
+ * its negative (Redis's encoding) and shown back as written. 0 turns client eviction off. */
+static int maxmemClientsSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err,
+                            size_t errlen) {
+    VL_UNUSED(d);
+    long long v;
+    size_t len = argc == 1 ? strlen(argv[0]) : 0;
+    if (len > 1 && argv[0][len - 1] == '%') {
+        if (!utilStrToLL(argv[0], len - 1, &v) || v < 0 || v > 100) {
+            snprintf(err, errlen, "argument must be a memory or percent value");
+            return VL_ERR;
+        }
+        v = -v;
+    } else if (argc != 1 || !utilParseMemory(argv[0], &v) || v < 0) {
+        snprintf(err, errlen, "argument must be a memory or percent value");
+        return VL_ERR;
+    }
+    cv->maxmemory_clients = v;
+    return VL_OK;
+}
+
+static void maxmemClientsGet(const vlConfigValues *cv, const cfgDef *d, vstr **out) {
+    VL_UNUSED(d);
+    long long v = cv->maxmemory_clients;
+    if (v < 0)
+        vstrCatFmt(out, "%lld%%", -v);
+    else
+        vstrCatFmt(out, "%lld", v);
+}
+
 /* The specials' "split" text arrives as argc/argv; see cfgSetText for CONFIG SET values. */
 static const cfgSpecial spBind = {bindSet, bindGet, bindFree};
 static const cfgSpecial spPerm = {permSet, permGet, NULL};
@@ -417,6 +447,7 @@ static const cfgSpecial spSave = {saveSet, strGet, specialFreeStr};
 static const cfgSpecial spNotify = {notifySet, notifyGet, NULL};
 static const cfgSpecial spObuf = {obufSet, obufGet, NULL};
 static const cfgSpecial spLatPct = {latPctSet, latPctGet, NULL};
+static const cfgSpecial spMaxmemClients = {maxmemClientsSet, maxmemClientsGet, NULL};
 
 /* ------------------------------------------------------------------- the table */
 
@@ -457,6 +488,8 @@ const cfgDef cfgTable[] = {
             "normal 0 0 0 replica 256mb 64mb 60 pubsub 32mb 8mb 60", spObuf, HOOK_NONE),
     /* memory */
     MEM("maxmemory", NULL, 0, maxmemory, 0, 0, LLONG_MAX, HOOK_MAXMEMORY),
+    SPECIAL("maxmemory-clients", NULL, 0, offsetof(vlConfigValues, maxmemory_clients), "0",
+            spMaxmemClients, HOOK_NONE),
     ENUM("maxmemory-policy", NULL, 0, maxmemory_policy, MAXMEMORY_NOEVICTION, enumPolicy),
     INT("maxmemory-samples", NULL, 0, maxmemory_samples, 5, 1, 64, HOOK_NONE),
     BOOL("lazyfree-lazy-eviction", NULL, 0, lazyfree_lazy_eviction, 0, NULL),
@@ -630,7 +663,6 @@ const cfgDef cfgTable[] = {
     INERT_MEM("stream-node-max-bytes", NULL, 0, 95, "4096", 0, LONG_MAX),
     INERT_MEM("hll-sparse-max-bytes", NULL, 0, 96, "3000", 0, LONG_MAX),
     INERT_NUM("tracking-table-max-keys", NULL, 0, 97, "1000000", 0, LONG_MAX),
-    INERT_MEM("maxmemory-clients", NULL, 0, 98, "0", -100, LLONG_MAX),
     INERT_NUM("repl-backlog-ttl", NULL, 0, 99, "3600", 0, LONG_MAX),
     INERT_MEM("auto-aof-rewrite-min-size", NULL, 0, 100, "67108864", 0, LLONG_MAX),
     INERT_NUM("loading-process-events-interval-bytes", NULL, CF_HIDDEN, 101, "2097152", 1024,
@@ -694,6 +726,7 @@ static int hookHz(vlServer *s, char *err, size_t errlen) {
 static int hookMaxmemory(vlServer *s, char *err, size_t errlen) {
     VL_UNUSED(err);
     VL_UNUSED(errlen);
+    allocHeapSetSoftLimit(s->heap, (size_t)s->cfg.maxmemory);
     if (!s->cfg_applied || !s->cfg.maxmemory) return VL_OK;
     size_t used = serverUsedMemory(s);
     if ((unsigned long long)used > (unsigned long long)s->cfg.maxmemory)

@@ -67,6 +67,7 @@ typedef struct vlConfigValues {
     vlObufLimit obuf_limits[CLIENT_CLASS_COUNT];
     /* memory */
     long long maxmemory;
+    long long maxmemory_clients; /* bytes; -N: N percent of maxmemory; 0: no client eviction */
     int maxmemory_policy;
     int maxmemory_samples;
     int lazyfree_lazy_eviction, lazyfree_lazy_expire, lazyfree_lazy_server_del;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "conn.h"
 #include "loop.h"
@@ -133,6 +134,7 @@ int connWrite(vlClient *c) {
         c->net_out += w;
         s->stats.total_writes_processed++;
     }
+    if (total) clientMemUpdate(c);
     if (c->reply.bytes > 0) {
         if (!(c->flags & CLIENT_WRITE_ARMED)) {
             if (!c->wev) c->wev = event_new(s->base, c->fd, EV_WRITE | EV_PERSIST, writeCb, c);
@@ -156,6 +158,10 @@ static void resumeClients(vlServer *s);
 
 void connFlushPending(vlServer *s) {
     resumeClients(s);
+    /* Output added this pass (replies, pub/sub messages, monitor lines) is counted before
+     * it is written, and this is a safe point: no command runs, victims go at once. */
+    for (vlClient *c = s->pending_write; c; c = c->pending_next) clientMemUpdate(c);
+    if (s->cfg.maxmemory_clients) clientMemEvict(s, 1);
     while (s->pending_write) {
         vlClient *c = s->pending_write;
         s->pending_write = c->pending_next;
@@ -309,6 +315,8 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
         allocHeapLeave(prev);
         return;
     }
+    clientMemUpdate(c); /* a half-sent command only grows the query buffer */
+    if (s->cfg.maxmemory_clients) clientMemEvict(s, 0);
     connProcessInput(c);
     if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) stopReading(c);
     /* keep small idle buffers small: a client that once sent 1 MB should not keep it */
@@ -316,6 +324,7 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
         vlFree(c->qbuf);
         c->qbuf = NULL;
         c->qcap = 0;
+        clientMemUpdate(c);
     }
     allocHeapLeave(prev);
 }

@@ -106,6 +106,47 @@ int dbExpireIfNeeded(vlServer *s, vlDb *db, vlObj *o) {
     return 1;
 }
 
+/* ------------------------------------------------------------------- LRU and LFU stamps */
+
+/* Under an LFU policy a key's 24 stamp bits hold what Redis keeps there: the minute (16 bits,
+ * wrapping) its counter was last decayed, and a logarithmic access counter (8 bits) that a
+ * new key starts at 5, so that it is not the first to go, and that loses one per
+ * lfu-decay-time minutes of idleness. Under the other policies they hold the LRU clock.
+ * Switching policy leaves old stamps to be read the other way until the keys are touched,
+ * as in Redis. */
+#define LFU_INIT_VAL 5
+
+int dbPolicyIsLfu(const vlServer *s) {
+    int p = s->cfg.maxmemory_policy;
+    return p == MAXMEMORY_ALLKEYS_LFU || p == MAXMEMORY_VOLATILE_LFU;
+}
+
+static uint32_t lfuMinutes(const vlServer *s) {
+    return (uint32_t)((s->mstime / 60000) & 0xFFFF);
+}
+
+uint32_t dbLfuCounter(const vlServer *s, uint32_t stamp) {
+    uint32_t counter = stamp & 0xFF, then = (stamp >> 8) & 0xFFFF, now = lfuMinutes(s);
+    uint32_t elapsed = now >= then ? now - then : 0xFFFF - then + now;
+    uint32_t periods = s->cfg.lfu_decay_time > 0 ? elapsed / (uint32_t)s->cfg.lfu_decay_time : 0;
+    return periods >= counter ? 0 : counter - periods;
+}
+
+uint32_t dbStampNew(const vlServer *s) {
+    return dbPolicyIsLfu(s) ? (lfuMinutes(s) << 8) | LFU_INIT_VAL : s->lruclock;
+}
+
+uint32_t dbStampAccess(const vlServer *s, uint32_t stamp) {
+    if (!dbPolicyIsLfu(s)) return s->lruclock;
+    uint32_t counter = dbLfuCounter(s, stamp);
+    if (counter < 255) { /* one more with odds 1 / ((counter - 5) * lfu-log-factor + 1) */
+        double base = counter > LFU_INIT_VAL ? counter - LFU_INIT_VAL : 0;
+        double r = (double)(utilRandom64() >> 11) / (double)(1ULL << 53);
+        if (r < 1.0 / (base * s->cfg.lfu_log_factor + 1)) counter++;
+    }
+    return (lfuMinutes(s) << 8) | counter;
+}
+
 vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags) {
     vlServer *s = c->srv;
     vlDb *db = c->db;
@@ -120,7 +161,7 @@ vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags) {
         }
     }
     if (o && !(flags & LOOKUP_NOTOUCH) && (!(c->flags & CLIENT_NO_TOUCH) || (flags & LOOKUP_TOUCH)))
-        o->lru = s->lruclock;
+        o->lru = dbStampAccess(s, o->lru);
     return o;
 }
 
@@ -144,7 +185,7 @@ vlObj *dbLookupTypeOrReply(vlClient *c, const protoArg *key, int type, int write
 }
 
 void dbAdd(vlServer *s, vlDb *db, vlObj *o) {
-    o->lru = s->lruclock;
+    o->lru = dbStampNew(s);
     dictAddNew(db->keys, &o->link);
     if (s->cfg.notify_keyspace_events & NOTIFY_NEW) {
         size_t klen;
@@ -156,7 +197,7 @@ void dbAdd(vlServer *s, vlDb *db, vlObj *o) {
 void dbReplaceObj(vlServer *s, vlDb *db, vlObj *old, vlObj *nu) {
     VL_UNUSED(s);
     nu->flags = old->flags;
-    nu->lru = s->lruclock;
+    nu->lru = dbStampAccess(s, old->lru);
     nu->link.next = old->link.next; /* dictReplace keeps the chain through the new block */
     dictReplace(db->keys, &old->link, &nu->link);
     int shared = !objIsInline(old) && !objIsInline(nu) && objPtr(old) == objPtr(nu);
@@ -170,12 +211,12 @@ void dbSetKey(vlServer *s, vlDb *db, vlObj *o, int keepttl) {
     size_t klen;
     const char *k = objKey(o, &klen);
     dictLink **ref = dictFindRef(db->keys, k, klen);
-    o->lru = s->lruclock;
     if (!ref) {
         dbAdd(s, db, o);
         return;
     }
     vlObj *old = (vlObj *)*ref;
+    o->lru = dbStampAccess(s, old->lru); /* an overwrite is an access to the key */
     /* swap in place: SET costs one hash and one chain walk (perf showed objKey + findSlot,
      * twice, at a third of the server's time in SET) */
     o->link.next = old->link.next;

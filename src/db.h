@@ -35,6 +35,13 @@ typedef struct vlDb {
 #define LOOKUP_TOUCH 4   /* TOUCH: update the LRU even for a CLIENT NO-TOUCH client */
 
 vlObj *dbLookup(vlClient *c, const void *key, size_t klen, int flags);
+/* A key's 24-bit stamp (vlObj.lru): the LRU clock, or under an LFU policy Redis's LFU layout
+ * (minutes and a log counter; see db.c). New: for a key just created; Access: the stamp after
+ * one more access. dbLfuCounter reads an LFU stamp's counter, decayed to now. */
+int dbPolicyIsLfu(const vlServer *s);
+uint32_t dbStampNew(const vlServer *s);
+uint32_t dbStampAccess(const vlServer *s, uint32_t stamp);
+uint32_t dbLfuCounter(const vlServer *s, uint32_t stamp);
 vlObj *dbLookupRead(vlClient *c, const protoArg *key);
 vlObj *dbLookupWrite(vlClient *c, const protoArg *key);
 /* Type-checked lookups: reply WRONGTYPE (and return NULL with *wrong set) on mismatch. */

@@ -20,6 +20,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "observe.h"
@@ -72,11 +73,6 @@ static size_t processRss(void) {
     return (size_t)(rss * (unsigned long long)sysconf(_SC_PAGESIZE));
 }
 
-static size_t clientMem(const vlClient *c) {
-    return sizeof(*c) + c->qcap + replyMemUsage(&c->reply) + (size_t)c->argc * sizeof(protoArg) +
-           multiMemUsage(c);
-}
-
 void infoMemoryStats(vlServer *s, vlMemStats *m) {
     memset(m, 0, sizeof(*m));
     m->used = allocHeapUsed(s->heap);
@@ -91,9 +87,9 @@ void infoMemoryStats(vlServer *s, vlMemStats *m) {
     for (const vlClient *c = s->clients; c; c = c->next) {
         if (c->flags & CLIENT_FAKE) continue;
         if (clientClass(c) == CLIENT_CLASS_PUBSUB)
-            m->clients_pubsub += clientMem(c);
+            m->clients_pubsub += clientMemUsage(c);
         else
-            m->clients_normal += clientMem(c);
+            m->clients_normal += clientMemUsage(c);
     }
     for (int i = 0; s->db && i < s->cfg.databases; i++) {
         vlDb *db = &s->db[i];
@@ -204,9 +200,8 @@ static void infoClients(vlServer *s, vstr **out) {
                blocked, s->watched_keys);
 }
 
-void infoMemoryFigures(vlServer *s, vstr **out) {
-    vlMemStats m;
-    infoMemoryStats(s, &m);
+static void infoMemoryPrint(vlServer *s, const vlMemStats *mp, vstr **out) {
+    const vlMemStats m = *mp;
     const allocStats *a = &m.alloc;
     char used_h[32], rss_h[32], peak_h[32], sys_h[32], max_h[32];
     bytesHuman(used_h, sizeof(used_h), m.used);
@@ -272,6 +267,12 @@ void infoMemoryFigures(vlServer *s, vstr **out) {
                s->stats.lazyfreed_objects);
 }
 
+void infoMemoryFigures(vlServer *s, vstr **out) {
+    vlMemStats m;
+    infoMemoryStats(s, &m);
+    infoMemoryPrint(s, &m, out);
+}
+
 static void infoPersistence(vlServer *s, vstr **out) {
     vstrCatFmt(out,
                "loading:0\r\n"
@@ -318,13 +319,13 @@ static void infoStats(vlServer *s, vstr **out) {
                "expired_keys:%lld\r\n"
                "expired_time_cap_reached_count:%lld\r\n"
                "evicted_keys:%lld\r\n"
-               "evicted_clients:0\r\n"
+               "evicted_clients:%lld\r\n"
                "keyspace_hits:%lld\r\n"
                "keyspace_misses:%lld\r\n",
                st->numconnections, st->numcommands, (long long)(st->inst_ops + 0.5),
                st->net_input_bytes, st->net_output_bytes, st->inst_in_kbps, st->inst_out_kbps,
                st->rejected_conn, st->expiredkeys, st->expired_time_cap_reached_count,
-               st->evictedkeys, st->keyspace_hits, st->keyspace_misses);
+               st->evictedkeys, st->evicted_clients, st->keyspace_hits, st->keyspace_misses);
     if (s->pubsub) {
         pubsubInfo(s, out);
     } else {
@@ -547,6 +548,18 @@ vstr *infoGenerate(vlServer *s, const protoArg *sections, int nsections) {
                 want[j] = 1;
         }
     }
+    /* The memory figures are taken before the text is built: the text's own buffer (5 KB
+     * with its first 4 KB) is INFO's scratch, not the server's state. Counted, it put
+     * used_memory a reply buffer above what eviction had just brought under maxmemory, and
+     * MEMORY STATS and INFO disagreed by that much. */
+    vlMemStats mem;
+    int mem_taken = 0;
+    for (size_t j = 0; j < INFO_NSECTIONS; j++) {
+        if (want[j] && infoSections[j].write == infoMemoryFigures) {
+            infoMemoryStats(s, &mem);
+            mem_taken = 1;
+        }
+    }
     vstr *out = vstrNewCap(4096);
     int first = 1;
     for (size_t j = 0; j < INFO_NSECTIONS; j++) {
@@ -554,7 +567,10 @@ vstr *infoGenerate(vlServer *s, const protoArg *sections, int nsections) {
         if (!first) vstrCat(&out, "\r\n", 2);
         first = 0;
         vstrCatFmt(&out, "# %s\r\n", infoSections[j].title);
-        infoSections[j].write(s, &out);
+        if (mem_taken && infoSections[j].write == infoMemoryFigures)
+            infoMemoryPrint(s, &mem, &out);
+        else
+            infoSections[j].write(s, &out);
     }
     return out;
 }

@@ -558,11 +558,6 @@ static const char *objectHelp[] = {
     "    Prints this help.",
 };
 
-static int policyIsLfu(vlServer *s) {
-    int p = s->cfg.maxmemory_policy;
-    return p == MAXMEMORY_ALLKEYS_LFU || p == MAXMEMORY_VOLATILE_LFU;
-}
-
 static void objectCommand(vlClient *c) {
     static const char *const keysubs[] = {"encoding", "freq", "idletime", "refcount"};
     const protoArg *sub = &c->argv[1];
@@ -599,18 +594,16 @@ static void objectCommand(vlClient *c) {
     switch (which) {
     case 0: addReplyBulkCStr(c, objEncName(o)); break;
     case 1:
-        if (!policyIsLfu(s)) {
+        if (!dbPolicyIsLfu(s)) {
             addReplyError(c, "ERR An LFU maxmemory policy is not selected, access frequency "
                              "not tracked. Please note that when switching between policies at "
                              "runtime LRU and LFU data will take some time to adjust.");
             return;
         }
-        /* Access frequency is not tracked by this keyspace (o->lru holds an LRU clock
-         * under every policy), so the counter reads as never incremented. */
-        addReplyLongLong(c, 0);
+        addReplyLongLong(c, (long long)dbLfuCounter(s, o->lru));
         break;
     case 2:
-        if (policyIsLfu(s)) {
+        if (dbPolicyIsLfu(s)) {
             addReplyError(c, "ERR An LFU maxmemory policy is selected, idle time not tracked. "
                              "Please note that when switching between policies at runtime LRU "
                              "and LFU data will take some time to adjust.");

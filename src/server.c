@@ -18,6 +18,7 @@
 
 #include "blocking.h"
 #include "client.h"
+#include "clientmem.h"
 #include "cmd.h"
 #include "config.h"
 #include "conn.h"
@@ -150,6 +151,7 @@ void serverInitData(vlServer *s) {
         blockingInit(s);
         lazyfreeInit(s);
         defragInit(s);
+        clientMemInit(s);
     }
     serverUpdateCachedTime(s);
     allocHeapLeave(prev);
@@ -235,6 +237,7 @@ int serverStart(vlServer *s, struct event_base *base, char *err, size_t errlen) 
     int rc = loopAttach(s, base, err, errlen);
     if (rc == VL_OK) {
         s->cfg_applied = 1;
+        allocHeapSetSoftLimit(s->heap, (size_t)s->cfg.maxmemory); /* a configured maxmemory */
         vstr *inert = configInertSet(s);
         if (inert)
             serverLog(s, LL_NOTICE, "Accepted for compatibility, with no effect in valkey-lite: %s",
@@ -287,6 +290,7 @@ void serverFree(vlServer *s) {
         vlFree(s->db);
         cmdTableFree(s);
     }
+    clientMemFree(s); /* after the clients */
     configFree(s);
     vlFree(s->configfile);
     vlFree(s->executable);
@@ -325,10 +329,18 @@ static int evictPolicyVolatile(int p) {
            p == MAXMEMORY_VOLATILE_RANDOM || p == MAXMEMORY_VOLATILE_LFU;
 }
 
+/* How much a key deserves eviction under an LRU or LFU policy: its idle time, or how rarely
+ * it is used (255 - its decayed LFU counter). */
+static long long evictScore(const vlServer *s, const vlObj *o) {
+    if (dbPolicyIsLfu(s)) return 255 - (long long)dbLfuCounter(s, o->lru);
+    return (long long)((s->lruclock - o->lru) & 0xFFFFFF);
+}
+
 /* Picks one key by sampling maxmemory-samples keys of each non-empty db: the oldest by LRU,
- * the nearest expiry, or any, as the policy says. Returns the chosen entry's key (borrowed:
- * valid until the keyspace changes) and its db, or NULL. Any key can be chosen, whatever the
- * length of its name (a fixed 4 KB copy used to make long names unevictable). */
+ * the least used by LFU, the nearest expiry, or any, as the policy says. Returns the chosen
+ * entry's key (borrowed: valid until the keyspace changes) and its db, or NULL. Any key can be
+ * chosen, whatever the length of its name (a fixed 4 KB copy used to make long names
+ * unevictable). */
 static const char *evictPick(vlServer *s, int *dbid, size_t *klen) {
     int policy = s->cfg.maxmemory_policy;
     int vol = evictPolicyVolatile(policy);
@@ -357,14 +369,13 @@ static const char *evictPick(vlServer *s, int *dbid, size_t *klen) {
                     score = (long long)(utilRandom64() >> 2);
                 } else {
                     vlObj *o = (vlObj *)dictFind(db->keys, k, kl);
-                    score = o ? (long long)((s->lruclock - o->lru) & 0xFFFFFF) : 0;
+                    score = o ? evictScore(s, o) : 0;
                 }
             } else {
                 vlObj *o = (vlObj *)sample[j];
                 k = objKey(o, &kl);
-                score = policy == MAXMEMORY_ALLKEYS_RANDOM
-                            ? (long long)(utilRandom64() >> 2)
-                            : (long long)((s->lruclock - o->lru) & 0xFFFFFF);
+                score = policy == MAXMEMORY_ALLKEYS_RANDOM ? (long long)(utilRandom64() >> 2)
+                                                           : evictScore(s, o);
             }
             if (score > best_score) {
                 best_score = score;

@@ -40,6 +40,7 @@ struct vlLazyFree;
 struct vlBlocking;
 struct vlSlowlog;
 struct vlLatency;
+struct vlClientMem;
 struct vlReply; /* public reply type of valkey-lite.h */
 typedef struct vlListener vlListener;
 
@@ -51,6 +52,7 @@ typedef struct vlListener vlListener;
 typedef struct vlStats {
     long long numconnections, numcommands, rejected_conn;
     long long expiredkeys, evictedkeys, keyspace_hits, keyspace_misses;
+    long long evicted_clients; /* maxmemory-clients (clientmem.c) */
     long long net_input_bytes, net_output_bytes;
     long long total_error_replies, unexpected_error_replies;
     long long client_qbuf_limit_disconnections, client_obuf_limit_disconnections;
@@ -139,6 +141,7 @@ struct vlServer {
     struct vlBlocking *blocking;
     struct vlSlowlog *slowlog;
     struct vlLatency *latency;
+    struct vlClientMem *clientmem; /* client memory and eviction (clientmem.c) */
     /* stats */
     vlStats stats;
     /* logging */

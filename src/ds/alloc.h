@@ -40,6 +40,12 @@ void allocHeapDestroy(vlHeap *h);      /* the heap must be empty of live blocks 
 vlHeap *allocHeapEnter(vlHeap *h);     /* make h current; returns the previous current heap */
 void allocHeapLeave(vlHeap *prev);     /* restore what allocHeapEnter returned */
 size_t allocHeapUsed(const vlHeap *h); /* bytes in live blocks (usable sizes) */
+/* A soft limit on a heap's used bytes (0: none; the server sets it from maxmemory). It refuses
+ * nothing by itself: growth that can wait, a hash table doubling, asks allocOverLimitAfter
+ * first, so that one add does not push memory tens of KB past the limit and make eviction
+ * delete keys to pay for an emptier table. */
+void allocHeapSetSoftLimit(vlHeap *h, size_t limit);
+int allocOverLimitAfter(size_t more); /* 1: the current heap would pass its soft limit */
 
 /* Defrag support. allocMove returns a copy of ptr in a fresh block (old block freed, both
  * without the thread cache, so the old hole is not handed straight back), or NULL when the

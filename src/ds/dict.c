@@ -31,6 +31,9 @@
 /* With resizing disallowed (a fork shares pages copy-on-write, and a rehash would dirty them
  * all), growth waits until chains average this many entries. */
 #define DICT_FORCE_RESIZE_RATIO 4
+/* Under a heap's soft limit (alloc.h), the load a table may reach before it must grow anyway:
+ * Redis's 1.618. Past it lookups slow down more than the memory is worth. */
+#define DICT_LIMIT_LOAD_PCT 162
 /* Largest table whose byte size still fits in size_t. */
 #define DICT_MAX_EXP ((int)(sizeof(size_t) * CHAR_BIT) - 4)
 
@@ -139,6 +142,12 @@ static void expandIfNeeded(dict *d) {
     if (used < size) return;
     if (!d->resize_allowed && used / size <= DICT_FORCE_RESIZE_RATIO) return;
     if (used > SIZE_MAX / 2) return; /* cannot double; chains just grow longer */
+    /* Near a memory limit a grow waits until chains average DICT_LIMIT_LOAD_PCT / 100: the
+     * new table (64 KB at 4,096 entries) would otherwise be paid for by evicting keys. */
+    if ((double)used * 100 <= (double)size * DICT_LIMIT_LOAD_PCT) {
+        int e = nextExp(used * 2);
+        if (e >= 0 && allocOverLimitAfter(((size_t)1 << e) * sizeof(dictLink *))) return;
+    }
     resizeTo(d, used * 2);
 }
 

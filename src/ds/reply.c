@@ -32,14 +32,16 @@ void replyFree(replyBuf *rb) {
         b = next;
     }
     rb->head = rb->tail = NULL;
-    rb->bytes = rb->sent = 0;
+    rb->bytes = rb->sent = rb->alloc = 0;
 }
 
 static replyBlock *newBlock(replyBuf *rb, size_t need) {
     size_t size = need > REPLY_BLOCK_SIZE ? need : REPLY_BLOCK_SIZE;
     replyBlock *b = vlMalloc(sizeof(replyBlock) + size);
+    size_t usable = vlAllocSize(b);
+    rb->alloc += usable;
     b->next = NULL;
-    b->size = vlAllocSize(b) - sizeof(replyBlock);
+    b->size = usable - sizeof(replyBlock);
     b->used = 0;
     if (rb->tail)
         rb->tail->next = b;
@@ -210,6 +212,7 @@ void replyBigNumber(replyBuf *rb, const char *p, size_t len) {
 
 void *replyDeferLen(replyBuf *rb) {
     replyBlock *b = vlMalloc(sizeof(replyBlock) + DEFER_SLOT);
+    rb->alloc += vlAllocSize(b);
     b->next = NULL;
     b->size = DEFER_SLOT;
     b->used = 0;
@@ -281,23 +284,26 @@ void replyConsumed(replyBuf *rb, size_t n) {
         n -= b->used;
         rb->head = b->next;
         if (!rb->head) rb->tail = NULL;
+        rb->alloc -= vlAllocSize(b);
         vlFree(b);
         if (!rb->head) break;
     }
     rb->sent = n;
 }
 
+/* O(1): client eviction asks after every command, and a slow reader can hold thousands of
+ * blocks. */
 size_t replyMemUsage(const replyBuf *rb) {
-    size_t sum = 0;
-    for (replyBlock *b = rb->head; b; b = b->next) sum += vlAllocSize(b);
-    return sum;
+    return rb->alloc;
 }
 
 void replyDefrag(replyBuf *rb, void *(*move)(void *p, void *ctx), void *ctx) {
     replyBlock *prev = NULL;
     for (replyBlock *b = rb->head; b; b = b->next) {
+        size_t was = vlAllocSize(b);
         replyBlock *nb = move(b, ctx);
         if (nb) {
+            rb->alloc = rb->alloc - was + vlAllocSize(nb);
             if (prev)
                 prev->next = nb;
             else

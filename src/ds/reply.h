@@ -17,6 +17,7 @@ typedef struct replyBuf {
     replyBlock *head, *tail;
     size_t bytes; /* queued and not yet sent */
     size_t sent;  /* bytes of head already sent */
+    size_t alloc; /* usable bytes of every block: replyMemUsage without a walk */
     int resp;     /* 2 or 3 */
 } replyBuf;
 
