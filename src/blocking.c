@@ -279,7 +279,8 @@ static void freeState(struct vlBlocking *bl, vlClient *c) {
 /* Unblocks c after it got its reply: commands it pipelined behind the blocking one run from
  * the next flush pass. */
 static void unblockAndResume(struct vlBlocking *bl, vlClient *c) {
-    c->ncmds++; /* the blocking command completed */
+    c->ncmds++;                    /* the blocking command completed */
+    slowlogUnblocked(bl->s, c, 0); /* (a timeout or CLIENT UNBLOCK; a serve already did) */
     freeState(bl, c);
     connResumeReading(c);
 }
@@ -294,9 +295,10 @@ int blockingUnblock(vlServer *s, uint64_t id, int with_error) {
     for (struct vlBlockState *bs = bl->head; bs; bs = bs->next) {
         if (bs->c->id != id) continue;
         vlClient *c = bs->c;
-        if (with_error)
+        if (with_error) {
             addReplyError(c, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
-        else
+            s->cmdstats[c->cmd_idx].failed_calls++; /* the blocked command failed (INFO) */
+        } else
             addReplyNullArray(c);
         unblockAndResume(bl, c);
         return 1;
@@ -387,8 +389,10 @@ static void serveKey(struct vlBlocking *bl, int dbid, const char *key, size_t kl
         s->current_client = c;
         uint64_t t0 = utilMonoUs();
         listServeBlocked(c, o, key, klen, &op);
-        /* latencystats: the serve's own time, as Valkey counts a blocked command's */
-        if (s->cfg.latency_tracking) latencyTrack(&s->cmdstats[c->cmd_idx], utilMonoUs() - t0);
+        /* latencystats and the slow log: the serve's own time is added, as Valkey counts */
+        uint64_t served = utilMonoUs() - t0;
+        if (s->cfg.latency_tracking) latencyTrack(&s->cmdstats[c->cmd_idx], served);
+        slowlogUnblocked(s, c, (long long)served);
         s->current_client = prev;
         unblockAndResume(bl, c);
     }

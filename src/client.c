@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "multi.h"
 #include "object.h"
+#include "observe.h"
 #include "pubsub.h"
 #include "server.h"
 
@@ -65,6 +66,7 @@ void clientFree(vlClient *c) {
     if (s->current_client == c) s->current_client = NULL;
     if (s->cron_cursor == c) s->cron_cursor = c->next;
     if (c->flags & CLIENT_BLOCKED) blockingClientFree(c);
+    slowlogBlockedDiscard(c);
     clientMemForget(c);
     pubsubClientFree(c);
     multiClientFree(c);

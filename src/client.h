@@ -94,6 +94,7 @@ typedef struct vlClient {
     void *push_ud;
     long long net_in, net_out; /* bytes read from and written to it (tot-net-in/out) */
     long long ncmds;           /* commands it completed (tot-cmds) */
+    void *slow_pending;        /* the slow log entry of its blocked command (observe.c) */
     /* client eviction (clientmem.c): what the client counts in the server's sum, and its
      * place in the lists of evictable clients by size (bucket + 1, 0 in none) */
     size_t mem_counted;

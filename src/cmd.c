@@ -352,6 +352,8 @@ static void cmdRun(vlClient *c, const vlCommand *cmd, int idx, int queued) {
     if (s->cfg.slowlog_log_slower_than >= 0 && (long long)dur >= s->cfg.slowlog_log_slower_than &&
         !(c->flags & CLIENT_BLOCKED) && !(cmd->flags & CMD_SKIP_SLOWLOG))
         slowlogPush(s, c, (long long)dur);
+    else if (c->flags & CLIENT_BLOCKED)
+        slowlogBlocked(s, c, (long long)dur); /* logged when it completes */
     if (s->cfg.latency_monitor_threshold &&
         (long long)(dur / 1000) >= s->cfg.latency_monitor_threshold)
         latencyAddSample(s, "command", (long long)(dur / 1000));

@@ -137,41 +137,83 @@ static void slowlogGrow(struct vlSlowlog *sl) {
     sl->start = 0;
 }
 
-void slowlogPush(vlServer *s, vlClient *c, long long duration_us) {
+/* Fills e from the client's current command (arguments cut and redacted as Redis does). */
+static void slowEntryBuild(slowEntry *e, vlClient *c, long long duration_us) {
+    memset(e, 0, sizeof(*e));
+    e->time = (long long)(utilMsTime() / 1000);
+    e->duration = duration_us;
+    int argc = c->argc > SLOWLOG_MAX_ARGC ? SLOWLOG_MAX_ARGC : c->argc;
+    e->argc = argc;
+    e->argv = vlMalloc(sizeof(vstr *) * (size_t)(argc ? argc : 1));
+    for (int i = 0; i < argc; i++) {
+        if (i == argc - 1 && c->argc > argc) {
+            e->argv[i] = NULL;
+            vstrCatFmt(&e->argv[i], "... (%d more arguments)", c->argc - argc + 1);
+        } else {
+            e->argv[i] =
+                cmdArgIsSecret(c, i) ? vstrFromCStr("(redacted)") : slowArgCopy(&c->argv[i]);
+        }
+    }
+    e->addr = vstrFromCStr((c->flags & CLIENT_UNIX) && !c->addr[0] ? "unix" : c->addr);
+    e->name = vstrFromCStr(c->name ? c->name : "");
+}
+
+/* Puts a built entry in the log (the log owns it from here), or frees it when the log is off
+ * or the command was not slow enough. */
+static void slowlogInsert(vlServer *s, slowEntry *built, long long duration_us) {
     struct vlSlowlog *sl = s->slowlog;
     long long thr = s->cfg.slowlog_log_slower_than;
     long long maxlen = s->cfg.slowlog_max_len;
     /* max-len 0 turns the log off, ids included, as in Valkey 8 (Redis 7.0 still counted) */
-    if (!sl || thr < 0 || maxlen == 0 || duration_us < thr) return;
-    if (maxlen > 0) {
-        if (sl->count == sl->cap) slowlogGrow(sl);
-        slowEntry *e = &sl->ring[(sl->start + sl->count) % sl->cap];
-        sl->count++;
-        memset(e, 0, sizeof(*e));
-        e->id = sl->next_id;
-        e->time = (long long)(utilMsTime() / 1000);
-        e->duration = duration_us;
-        int argc = c->argc > SLOWLOG_MAX_ARGC ? SLOWLOG_MAX_ARGC : c->argc;
-        e->argc = argc;
-        e->argv = vlMalloc(sizeof(vstr *) * (size_t)(argc ? argc : 1));
-        for (int i = 0; i < argc; i++) {
-            if (i == argc - 1 && c->argc > argc) {
-                e->argv[i] = NULL;
-                vstrCatFmt(&e->argv[i], "... (%d more arguments)", c->argc - argc + 1);
-            } else {
-                e->argv[i] =
-                    cmdArgIsSecret(c, i) ? vstrFromCStr("(redacted)") : slowArgCopy(&c->argv[i]);
-            }
-        }
-        e->addr = vstrFromCStr((c->flags & CLIENT_UNIX) && !c->addr[0] ? "unix" : c->addr);
-        e->name = vstrFromCStr(c->name ? c->name : "");
+    if (!sl || thr < 0 || maxlen == 0 || duration_us < thr) {
+        slowEntryFree(built);
+        return;
     }
-    sl->next_id++;
-    while (sl->count > (size_t)(maxlen > 0 ? maxlen : 0)) {
+    if (sl->count == sl->cap) slowlogGrow(sl);
+    slowEntry *e = &sl->ring[(sl->start + sl->count) % sl->cap];
+    sl->count++;
+    *e = *built;
+    e->duration = duration_us;
+    e->id = sl->next_id++;
+    while (sl->count > (size_t)maxlen) {
         slowEntryFree(slowAt(sl, 0));
         sl->start = (sl->start + 1) % sl->cap;
         sl->count--;
     }
+}
+
+void slowlogPush(vlServer *s, vlClient *c, long long duration_us) {
+    long long thr = s->cfg.slowlog_log_slower_than;
+    if (!s->slowlog || thr < 0 || s->cfg.slowlog_max_len == 0 || duration_us < thr) return;
+    slowEntry e;
+    slowEntryBuild(&e, c, duration_us);
+    slowlogInsert(s, &e, duration_us);
+}
+
+/* A blocking command is logged when it completes (Valkey 8): its arguments are copied when
+ * it blocks, since they live in the query buffer only until then. */
+void slowlogBlocked(vlServer *s, vlClient *c, long long duration_us) {
+    slowlogBlockedDiscard(c);
+    if (!s->slowlog || s->cfg.slowlog_log_slower_than < 0 || s->cfg.slowlog_max_len == 0) return;
+    slowEntry *e = vlMalloc(sizeof(*e));
+    slowEntryBuild(e, c, duration_us);
+    c->slow_pending = e;
+}
+
+void slowlogUnblocked(vlServer *s, vlClient *c, long long more_us) {
+    slowEntry *e = c->slow_pending;
+    if (!e) return;
+    c->slow_pending = NULL;
+    slowlogInsert(s, e, e->duration + more_us);
+    vlFree(e);
+}
+
+void slowlogBlockedDiscard(vlClient *c) {
+    slowEntry *e = c->slow_pending;
+    if (!e) return;
+    c->slow_pending = NULL;
+    slowEntryFree(e);
+    vlFree(e);
 }
 
 static const char *slowlogHelp[] = {

@@ -12,6 +12,11 @@ typedef struct vlClient vlClient;
 void observeInit(vlServer *s);
 void observeFree(vlServer *s);
 void slowlogPush(vlServer *s, vlClient *c, long long duration_us);
+/* A command that blocked: its entry is prepared now (c->slow_pending) and logged, with the
+ * time it ran before and after waiting, when it is served, times out or is unblocked. */
+void slowlogBlocked(vlServer *s, vlClient *c, long long duration_us);
+void slowlogUnblocked(vlServer *s, vlClient *c, long long more_us);
+void slowlogBlockedDiscard(vlClient *c);
 void latencyAddSample(vlServer *s, const char *event, long long ms);
 /* latency-tracking: per-command histograms with about 3% resolution, for INFO latencystats */
 struct vlCommandStats;

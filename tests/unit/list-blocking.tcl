@@ -491,10 +491,14 @@ start_server {tags {list blocking}} {
         wait_blocked 1
         assert_equal 1 [r client unblock $id timeout]
         assert_equal "" [$rd read]
+        r config resetstat
         $rd brpop k 0
         wait_blocked 1
         assert_equal 1 [r client unblock $id error]
         assert_error "UNBLOCKED client unblocked via CLIENT UNBLOCK" {$rd read}
+        # the blocked command failed: INFO counts it, and the error by its name
+        assert_match "*cmdstat_brpop:calls=1,*,failed_calls=1*" [r info commandstats]
+        assert_match "*errorstat_UNBLOCKED:count=1*" [r info errorstats]
         assert_equal 0 [s blocked_clients]
         assert_equal 0 [r client unblock $id error]
         assert_equal 0 [r client unblock 999999]

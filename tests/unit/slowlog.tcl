@@ -116,3 +116,29 @@ start_server {tags {"slowlog"} overrides {slowlog-log-slower-than 1000000}} {
         assert_equal {} [r slowlog get]
     }
 }
+
+start_server {tags {"slowlog"}} {
+    test "SLOWLOG: a blocking command is logged when it completes, not when it blocks" {
+        r config set slowlog-log-slower-than 0
+        r slowlog reset
+        set rd [deferring_client]
+        $rd blpop slowblk 0
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "not blocked" }
+        assert_equal 0 [llength [lsearch -all -index 3 [r slowlog get -1] {blpop slowblk 0}]]
+        r lpush slowblk x
+        assert_equal {slowblk x} [$rd read]
+        wait_for_condition 50 20 {
+            [llength [lsearch -all -index 3 [r slowlog get -1] {blpop slowblk 0}]] == 1
+        } else { fail "served BLPOP not logged" }
+        # a timeout completes it too; a client that leaves while blocked logs nothing
+        $rd blpop slowblk2 0.01
+        assert_equal {} [$rd read]
+        assert_equal 1 [llength [lsearch -all -index 3 [r slowlog get -1] {blpop slowblk2 0.01}]]
+        $rd blpop slowblk3 0
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "not blocked" }
+        $rd close
+        wait_for_condition 50 20 {[s blocked_clients] == 0} else { fail "still blocked" }
+        assert_equal 0 [llength [lsearch -all -index 3 [r slowlog get -1] {blpop slowblk3 0}]]
+        r config set slowlog-log-slower-than 10000
+    }
+}
