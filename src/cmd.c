@@ -52,8 +52,9 @@ static uint64_t cmdNameHash(const void *key, size_t len) {
 static const dictType cmdDictType = {cmdEntryKey, cmdNameHash, dictKeyCompareNoCase, NULL};
 
 static const vlCommand *const cmdTables[] = {
-    vlConnCommands, vlServerCommands, vlKeyCommands,    vlStringCommands, vlListCommands,
-    vlHashCommands, vlSetCommands,    vlPubsubCommands, vlDebugCommands,  vlMultiCommands,
+    vlConnCommands,  vlServerCommands, vlKeyCommands,  vlStringCommands,
+    vlListCommands,  vlHashCommands,   vlSetCommands,  vlPubsubCommands,
+    vlDebugCommands, vlMultiCommands,  vlSortCommands,
 };
 
 static const vlSubcommands cmdSubTables[] = {

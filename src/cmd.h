@@ -88,7 +88,7 @@ extern const vlCommand vlClientSubcommands[], vlConfigSubcommands[], vlCommandSu
     vlPubsubSubcommands[];
 extern const vlCommand vlConnCommands[], vlServerCommands[], vlKeyCommands[], vlStringCommands[],
     vlListCommands[], vlHashCommands[], vlSetCommands[], vlPubsubCommands[], vlDebugCommands[],
-    vlMultiCommands[];
+    vlMultiCommands[], vlSortCommands[];
 
 /* A command by name, or a subcommand by "parent|sub"; NULL when there is none. */
 const vlCommand *cmdLookup(vlServer *s, const char *name, size_t len);

@@ -27,4 +27,9 @@ size_t dvScan(dict *d, unsigned long *cursor, long long count, dictLink ***items
 int dvRandomCountOrReply(struct vlClient *c, const protoArg *a, long long *out); /* != LLONG_MIN */
 int dvReplyStillWanted(struct vlClient *c, unsigned long i); /* 0: stop, the client is doomed */
 
+/* For commands outside the two types (SORT): a set's members one by one (t_set.c), and a hash
+ * field's value, borrowed until the hash changes (t_hash.c; 0 when absent). */
+void setForEachMember(const vlObj *o, void (*fn)(void *ctx, const char *p, size_t len), void *ctx);
+int hashFieldGet(const vlObj *o, const void *f, size_t flen, const unsigned char **v, size_t *vlen);
+
 #endif

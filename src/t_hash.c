@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dictval.h"
 #include "pack.h"
 #include "client.h"
 #include "cmd.h"
@@ -147,6 +146,11 @@ static int hashGet(const vlObj *o, const void *f, size_t flen, const unsigned ch
     size_t fl;
     hentParts(e, &fp, &fl, v, vlen);
     return 1;
+}
+
+int hashFieldGet(const vlObj *o, const void *f, size_t flen, const unsigned char **v,
+                 size_t *vlen) {
+    return hashGet(o, f, flen, v, vlen);
 }
 
 static void hashConvert(vlObj *o) {

@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dictval.h"
 #include "pack.h"
 #include "client.h"
 #include "cmd.h"
@@ -299,6 +298,16 @@ static int setIterNext(setIter *it, const char **p, size_t *len) {
 
 static void setIterRelease(setIter *it) {
     if (it->v.ptr && it->v.enc == OBJ_ENC_HT) dictIterRelease(&it->di);
+}
+
+void setForEachMember(const vlObj *o, void (*fn)(void *ctx, const char *p, size_t len), void *ctx) {
+    setVal v = svOf(o);
+    setIter it;
+    setIterInit(&it, &v);
+    const char *p;
+    size_t len;
+    while (setIterNext(&it, &p, &len)) fn(ctx, p, len);
+    setIterRelease(&it);
 }
 
 /* The member at index i of a compact set (borrowed, or formatted into buf); for a pack also
