@@ -498,6 +498,15 @@ static void flagString(const vlClient *c, char *buf) {
     *p = '\0';
 }
 
+/* Bytes waiting in the query buffer. The command being run is not waiting any more (it is
+ * consumed only after it runs here; Valkey counts it out before). */
+static size_t queryPending(const vlClient *c) {
+    size_t pending = c->qlen - c->qpos;
+    if (c->cmd && !(c->flags & CLIENT_FAKE) && pending >= c->proto.consumed)
+        pending -= c->proto.consumed;
+    return pending;
+}
+
 void clientInfoString(vlClient *c, vstr **out) {
     char flags[16];
     flagString(c, flags);
@@ -512,7 +521,7 @@ void clientInfoString(vlClient *c, vstr **out) {
                (unsigned long long)c->id, c->addr, c->laddr, c->fd, c->name ? c->name : "",
                (long long)(now - c->ctime_ms) / 1000, (long long)(now - c->last_ms) / 1000, flags,
                c->db ? c->db->id : 0, pubsubClientCount(c, 0), pubsubClientCount(c, 1),
-               pubsubClientCount(c, 2), multiQueuedCount(c), multiWatchCount(c), c->qlen - c->qpos,
+               pubsubClientCount(c, 2), multiQueuedCount(c), multiWatchCount(c), queryPending(c),
                c->qcap - c->qlen, (size_t)c->argc * sizeof(protoArg), multiMemUsage(c), c->qcap,
                c->qpeak, clientOutputBytes(c), clientMemUsage(c), cmd, c->resp,
                c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "", c->net_in, c->net_out,

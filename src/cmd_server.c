@@ -93,7 +93,7 @@ static void configCommand(vlClient *c) {
         }
         char err[512];
         err[0] = '\0';
-        if (configRewrite(s, err, sizeof(err)) != VL_OK) {
+        if (configRewrite(s, 0, err, sizeof(err)) != VL_OK) {
             addReplyError(c, err[0] ? err : "ERR Rewriting config file failed");
             return;
         }
@@ -564,7 +564,13 @@ static void shutdownCommand(vlClient *c) {
         return;
     }
     if (abort_) {
-        addReplyError(c, "ERR No shutdown in progress.");
+        if (!s->shutdown_signal) {
+            addReplyError(c, "ERR No shutdown in progress.");
+            return;
+        }
+        s->shutdown_signal = 0; /* a signal's shutdown not yet carried out */
+        serverLog(s, LL_WARNING, "Shutdown manually aborted.");
+        addReplyOk(c);
         return;
     }
     /* Nothing to save here: SAVE/NOSAVE/NOW/FORCE all mean "stop now". */

@@ -126,7 +126,8 @@ void configFormatPercentile(double p, char *buf, size_t len); /* Redis's "%f", z
 void configFree(vlServer *s);
 void configGetCommand(vlClient *c);
 void configSetCommand(vlClient *c);
-int configRewrite(vlServer *s, char *err, size_t errlen);
+/* CONFIG REWRITE; force_all writes every directive, defaults included (a DEBUG test aid). */
+int configRewrite(vlServer *s, int force_all, char *err, size_t errlen);
 /* Appends one value in the form the config parser reads back: bare when plain printable ASCII,
  * else quoted with Redis's escapes, so that no value can start a line of its own. */
 void configQuoteArg(vstr **out, const char *p, size_t len);

@@ -255,7 +255,7 @@ static void cfgCatLine(vstr **out, const vlConfigValues *cv, const cfgDef *d, in
  * that is the default: the user wrote it there), further lines of the same directive are
  * dropped (bind and client-output-buffer-limit become one line), and directives that differ
  * from their default but had no line are appended under the signature comment. */
-int configRewrite(vlServer *s, char *err, size_t errlen) {
+int configRewrite(vlServer *s, int force_all, char *err, size_t errlen) {
     if (!s->configfile) {
         snprintf(err, errlen, "ERR The server is running without a config file");
         return VL_ERR;
@@ -319,6 +319,9 @@ int configRewrite(vlServer *s, char *err, size_t errlen) {
         vstr *cur = cfgGetNew(&s->cfg, d), *def = cfgGetNew(&defaults, d);
         int is_default = !(d->flags & CF_ALWAYS_REWRITE) && cur->len == def->len &&
                          !memcmp(cur->buf, def->buf, cur->len);
+        /* DEBUG CONFIG-REWRITE-FORCE-ALL: every directive, defaults too (not loadmodule,
+         * which names modules, not a value) */
+        if (force_all) is_default = !strcmp(d->name, "loadmodule");
         vstrFree(cur);
         vstrFree(def);
         if (first[i] >= 0) {

@@ -20,6 +20,7 @@
 #include "blocking.h"
 #include "client.h"
 #include "cmd.h"
+#include "config.h"
 #include "db.h"
 #include "defrag.h"
 #include "object.h"
@@ -420,6 +421,16 @@ static void debugHtstatsKey(vlClient *c) {
     vstrFree(out);
 }
 
+/* DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE with every directive written. */
+static void debugConfigRewriteForceAll(vlClient *c) {
+    char err[512] = "";
+    if (configRewrite(c->srv, 1, err, sizeof(err)) != VL_OK) {
+        addReplyError(c, err[0] ? err : "ERR Rewriting config file failed");
+        return;
+    }
+    addReplyOk(c);
+}
+
 static void debugHelp(vlClient *c);
 
 typedef struct debugSub {
@@ -443,6 +454,7 @@ static const debugSub debugSubs[] = {
     {"error", 3, 3, debugError},
     {"change-repl-id", 2, 2, debugChangeReplId},
     {"protocol", 3, 3, debugProtocol},
+    {"config-rewrite-force-all", 2, 2, debugConfigRewriteForceAll},
     {"pause-cron", 3, 3, debugPauseCron},
     {"dict-resizing", 3, 3, debugDictResizing},
     {"quicklist-packed-threshold", 3, 3, debugPackedThreshold},
@@ -460,6 +472,8 @@ static const char *const debugHelpLines[] = {
     "    Accepted for compatibility (no replication here).",
     "DEFRAG <subcommand> ...",
     "    Active defrag controls for tests; DEBUG DEFRAG HELP lists them.",
+    "CONFIG-REWRITE-FORCE-ALL",
+    "    Like CONFIG REWRITE but writes every directive, also those at their default.",
     "DICT-RESIZING <0|1>",
     "    Enable or disable the growing and shrinking of the keyspace tables.",
     "DIGEST",

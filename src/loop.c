@@ -602,8 +602,9 @@ static void signalCb(evutil_socket_t sig, short what, void *arg) {
     VL_UNUSED(what);
     serverLog(s, LL_WARNING, "Received %s scheduling shutdown...",
               sig == SIGINT ? "SIGINT" : "SIGTERM");
-    s->shutdown_asap = 1;
-    event_base_loopbreak(s->base);
+    /* carried out by the next cron tick (as Redis does), so SHUTDOWN ABORT can still
+     * cancel it while the cron is held (DEBUG PAUSE-CRON) */
+    s->shutdown_signal = (int)sig;
 }
 
 struct event_base *loopNewBase(void) {

@@ -556,6 +556,10 @@ void serverCron(vlServer *s) {
         if (s->shutdown_asap) loopScheduleFlush(s);
         return;
     }
+    if (s->shutdown_signal) { /* SIGTERM/SIGINT received since the last tick */
+        s->shutdown_signal = 0;
+        s->shutdown_asap = 1;
+    }
     int hz = s->cfg.hz > 0 ? s->cfg.hz : 10;
     for (size_t i = 0; i < sizeof(cronJobs) / sizeof(cronJobs[0]); i++) {
         const cronJob *j = &cronJobs[i];

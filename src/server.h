@@ -103,6 +103,7 @@ struct vlServer {
     vlDb *db;
     int active_expire_enabled;
     int cron_paused;                 /* DEBUG PAUSE-CRON: serverCron does nothing */
+    int shutdown_signal;             /* SIGTERM/SIGINT to act on at the next cron tick */
     int dict_resizing;               /* DEBUG DICT-RESIZING: keyspace tables may resize */
     long long list_packed_threshold; /* DEBUG QUICKLIST-PACKED-THRESHOLD (stored, see debug.c) */
     uint32_t lruclock;

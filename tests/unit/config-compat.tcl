@@ -196,3 +196,36 @@ start_server {} {
     }
 }
 
+
+start_server {} {
+    test "DEBUG CONFIG-REWRITE-FORCE-ALL writes every directive; the file starts the same server" {
+        r config set maxmemory-clients 10% latency-tracking-info-percentiles "50 99.9"
+        set before [r config get *]
+        assert_equal OK [r debug config-rewrite-force-all]
+        set text [read [set f [open [srv config]]]][close $f]
+        foreach d {hz maxmemory repl-backlog-size latency-tracking save appendonly} {
+            assert_match "*\n$d *" $text
+        }
+        assert {![string match "*\nloadmodule*" $text]}
+        # the same file, on another port and dir
+        set dir [file join $::vl::cfg(tmpdir) "forceall.[pid].[vl_master nextid]"]
+        file mkdir $dir
+        set port [get_free_port]
+        set pid [exec $::vl::cfg(server) [srv config] --port $port --dir $dir \
+                     >$dir/out 2>$dir/err </dev/null &]
+        vl_master track $pid
+        if {[set why [vl_wait_ready [dict create host 127.0.0.1 port $port pid $pid]]] ne ""} {
+            vl_kill $pid
+            fail "$why: [vl_tail $dir/err 5] [vl_tail $dir/out 5]"
+        }
+        set c [vl_client 127.0.0.1 $port]
+        set after [$c config get *]
+        $c close
+        vl_kill $pid
+        file delete -force $dir
+        foreach {k v} $before {
+            if {$k in {port dir}} continue
+            assert_equal $v [dict get $after $k] "$k after the rewrite"
+        }
+    }
+}

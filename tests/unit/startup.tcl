@@ -41,3 +41,22 @@ start_server [list tags {"startup"} overrides [list unixsocket $sock unixsocketp
         assert {![file exists $sock]}
     }
 }
+
+start_server {tags {"startup"}} {
+    test "SIGTERM is carried out by the cron: SHUTDOWN ABORT cancels it while the cron is held" {
+        assert_error "ERR No shutdown in progress." {r shutdown abort}
+        r debug pause-cron 1
+        exec kill -TERM [srv pid]
+        wait_for_log_messages "*Received SIGTERM scheduling shutdown*" 100 20
+        assert_equal OK [r shutdown abort]
+        wait_for_log_messages "*Shutdown manually aborted*" 100 20
+        r debug pause-cron 0
+        # several cron ticks later the server still serves
+        set t0 [lindex [r time] 0]
+        wait_for_condition 100 20 {[lindex [r time] 0] > $t0} else { fail "clock stuck" }
+        assert_equal PONG [r ping]
+        # and a SIGTERM with the cron running stops it
+        exec kill -TERM [srv pid]
+        wait_for_condition 100 50 {![process_is_alive [srv pid]]} else { fail "no exit on SIGTERM" }
+    }
+}
