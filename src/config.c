@@ -453,7 +453,7 @@ static const cfgSpecial spMaxmemClients = {maxmemClientsSet, maxmemClientsGet, N
 
 const cfgDef cfgTable[] = {
     /* network */
-    SPECIAL("bind", NULL, CF_MULTIARG, offsetof(vlConfigValues, bind), "127.0.0.1 -::1", spBind,
+    SPECIAL("bind", NULL, CF_MULTIARG, offsetof(vlConfigValues, bind), "* -::*", spBind,
             HOOK_LISTEN),
     INT("port", NULL, 0, port, 6379, 0, 65535, HOOK_LISTEN),
     INT("tcp-backlog", NULL, CF_IMMUTABLE, tcp_backlog, 511, 0, INT_MAX, HOOK_NONE),

@@ -229,3 +229,21 @@ start_server {} {
         }
     }
 }
+
+test "With no config file, bind is Redis's * -::*, and protected mode keeps it local" {
+    set dir [file join $::vl::cfg(tmpdir) "nobind.[pid].[vl_master nextid]"]
+    file mkdir $dir
+    set port [get_free_port]
+    set pid [exec $::vl::cfg(server) --port $port --dir $dir --save "" >$dir/out 2>$dir/err </dev/null &]
+    vl_master track $pid
+    if {[set why [vl_wait_ready [dict create host 127.0.0.1 port $port pid $pid]]] ne ""} {
+        vl_kill $pid
+        fail "$why: [vl_tail $dir/err 5]"
+    }
+    set c [vl_client 127.0.0.1 $port]
+    assert_equal {bind {* -::*}} [$c config get bind]
+    assert_equal {protected-mode yes} [$c config get protected-mode]
+    $c close
+    vl_kill $pid
+    file delete -force $dir
+}
