@@ -564,10 +564,14 @@ static void clientPauseSub(vlClient *c) {
      * timeout cannot overflow into the past */
     int64_t now = s->mstime;
     int64_t end = ms > INT64_MAX - now ? INT64_MAX : now + ms;
-    /* A new pause replaces the old one, as Redis 7 does for CLIENT PAUSE. Timeout 0 ends at
-     * once. */
-    s->pause_end_ms = ms ? end : 0;
-    s->pause_all = all;
+    /* As Valkey: a pause never shortens the one in effect (the later end wins) and never
+     * loosens it (ALL stays ALL); with none in effect it starts afresh. */
+    if (!serverWritesPaused(s)) {
+        s->pause_end_ms = 0;
+        s->pause_all = 0;
+    }
+    if (ms && end > s->pause_end_ms) s->pause_end_ms = end;
+    if (s->pause_end_ms) s->pause_all |= all;
     addReplyOk(c);
 }
 

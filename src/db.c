@@ -91,6 +91,10 @@ int dbExpireIfNeeded(vlServer *s, vlDb *db, vlObj *o) {
     if (!(o->flags & OBJ_F_EXPIRE)) return 0;
     int64_t when = dbGetExpire(db, o);
     if (when < 0 || when > s->mstime) return 0;
+    /* paused writes: logically expired, deleted once the pause ends (an in-process client,
+     * which CLIENT PAUSE does not hold, still deletes: it may be about to write the key) */
+    if (serverWritesPaused(s) && !(s->current_client && (s->current_client->flags & CLIENT_FAKE)))
+        return 1;
     size_t klen;
     const char *k = objKey(o, &klen);
     /* the name must outlive the object for the notification */

@@ -399,6 +399,7 @@ int serverEvictIfNeeded(vlServer *s) {
     if ((long long)serverUsedMemory(s) <= s->cfg.maxmemory) return VL_OK;
     if (evictUsedMemory(s) <= s->cfg.maxmemory) return VL_OK;
     if (s->cfg.maxmemory_policy == MAXMEMORY_NOEVICTION) return VL_ERR;
+    if (serverWritesPaused(s)) return VL_ERR; /* CLIENT PAUSE: no eviction until it ends */
     char small[256];
     int guard = 100000;
     while (evictUsedMemory(s) > s->cfg.maxmemory && guard-- > 0) {
@@ -448,7 +449,7 @@ static void cronClients(vlServer *s) {
 }
 
 static void cronExpire(vlServer *s) {
-    if (s->active_expire_enabled) expireActiveCycle(s, 0);
+    if (s->active_expire_enabled && !serverWritesPaused(s)) expireActiveCycle(s, 0);
 }
 
 /* Active rehash: Redis's budget (1 ms of every 100 ms), in steps of 250 us every 25 ms on

@@ -182,4 +182,10 @@ void serverLogRaw(vlServer *s, int level, const char *line);
 char *serverResolvePath(const vlServer *s, const char *path);
 void serverPurgeMemory(vlServer *s); /* flush tcache, purge dirty pages */
 
+/* CLIENT PAUSE in effect (WRITE or ALL): writes wait, and nothing expires or is evicted by
+ * the server itself, as in Redis 7 and Valkey 8 (keys read as expired but stay). */
+static inline int serverWritesPaused(const vlServer *s) {
+    return s->pause_end_ms && s->mstime < s->pause_end_ms;
+}
+
 #endif

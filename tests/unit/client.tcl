@@ -427,3 +427,38 @@ start_server {tags {"client"}} {
         $rd close
     }
 }
+
+start_server {tags {"client"}} {
+    test "CLIENT PAUSE: a shorter pause keeps the longer one; WRITE never loosens ALL" {
+        r client pause 60000 write
+        r client pause 10 write
+        set rd [deferring_client]
+        $rd set pk v
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "write not held" }
+        # held well past the 10 ms of the second pause, by the server's clock
+        set t0 [lindex [r time] 0]
+        wait_for_condition 100 20 {[lindex [r time] 0] > $t0} else { fail "clock stuck" }
+        assert_equal 1 [s blocked_clients]
+        r client unpause
+        assert_equal OK [$rd read]
+        $rd close
+    }
+
+    test "CLIENT PAUSE: keys expire logically but are not deleted until it ends" {
+        set before [s expired_keys]
+        r multi
+        r set pe1 v px 10
+        r set pe2 v px 10
+        r client pause 50000 write
+        r exec
+        wait_for_condition 100 10 {[r get pe1] eq {} && [r get pe2] eq {}} else {
+            fail "keys never logically expired"
+        }
+        assert_equal $before [s expired_keys]
+        assert_equal 0 [r exists pe1 pe2]
+        r client unpause
+        r get pe1
+        r get pe2
+        assert_equal [expr {$before + 2}] [s expired_keys]
+    }
+}
