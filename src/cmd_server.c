@@ -655,9 +655,12 @@ static void memoryStats(vlClient *c) {
     MS_INT("aof.buffer", 0);
     MS_INT("lua.caches", 0);
     MS_INT("functions.caches", 0);
+    MS_INT("overhead.db.hashtable.lut", m.ht_lut);
+    MS_INT("overhead.db.hashtable.rehashing", m.ht_rehashing);
     for (int i = 0; s->db && i < s->cfg.databases; i++) {
         vlDb *db = &s->db[i];
-        if (!dictSize(db->keys) && !dictSize(db->expires)) continue;
+        /* a db whose tables exist, empty or not, as Valkey lists them */
+        if (!dictBuckets(db->keys) && !dictBuckets(db->expires)) continue;
         char name[32];
         snprintf(name, sizeof(name), "db.%d", i);
         addReplyBulkCStr(c, name);
@@ -672,6 +675,7 @@ static void memoryStats(vlClient *c) {
     }
     size_t net = m.used > m.startup ? m.used - m.startup : 0;
     MS_INT("overhead.total", m.overhead);
+    MS_INT("db.dict.rehashing.count", m.rehashing_count);
     MS_INT("keys.count", m.keys);
     MS_INT("keys.bytes-per-key", m.keys ? net / m.keys : 0);
     MS_INT("dataset.bytes", m.dataset);

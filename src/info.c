@@ -99,6 +99,17 @@ void infoMemoryStats(vlServer *s, vlMemStats *m) {
          * usual jemalloc bin, instead of walking a million entries per INFO. */
         m->db_overhead +=
             dictMemUsage(db->keys) + dictMemUsage(db->expires) + dictSize(db->expires) * 32;
+        const dict *ds[2] = {db->keys, db->expires};
+        for (int k = 0; k < 2; k++) {
+            size_t size0, used0, size1, used1;
+            dictTableStats(ds[k], 0, &size0, &used0);
+            dictTableStats(ds[k], 1, &size1, &used1);
+            m->ht_lut += (size0 + size1) * sizeof(void *);
+            if (dictIsRehashing(ds[k])) {
+                m->ht_rehashing += size0 * sizeof(void *); /* the table being emptied */
+                m->rehashing_count++;
+            }
+        }
     }
     m->overhead = m->startup + m->clients_normal + m->clients_pubsub + m->db_overhead +
                   (s->pubsub ? pubsubMemUsage(s) : 0);
@@ -254,6 +265,7 @@ static void infoMemoryPrint(vlServer *s, const vlMemStats *mp, vstr **out) {
                "mem_clients_slaves:0\r\n"
                "mem_clients_normal:%zu\r\n"
                "mem_clients_pubsub:%zu\r\n"
+               "mem_overhead_db_hashtable_rehashing:%zu\r\n"
                "mem_aof_buffer:0\r\n"
                "mem_allocator:%s\r\n"
                "active_defrag_running:%d\r\n"
@@ -262,7 +274,7 @@ static void infoMemoryPrint(vlServer *s, const vlMemStats *mp, vstr **out) {
                ratio(a->active, a->allocated), diff(a->active, a->allocated),
                ratio(a->resident, a->active), diff(a->resident, a->active),
                ratio(m.rss, a->resident), diff(m.rss, a->resident), ratio(m.rss, m.used),
-               diff(m.rss, m.used), m.clients_normal, m.clients_pubsub, allocName(),
+               diff(m.rss, m.used), m.clients_normal, m.clients_pubsub, m.ht_rehashing, allocName(),
                s->defrag ? defragRunningEffort(s) : 0, s->lazyfree ? lazyfreePending(s) : 0,
                s->stats.lazyfreed_objects);
 }

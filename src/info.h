@@ -21,6 +21,8 @@ typedef struct vlMemStats {
     size_t db_overhead;                    /* keyspace and expires tables, expire entries */
     size_t overhead, dataset;              /* overhead = startup + clients + db_overhead */
     size_t keys;
+    /* keyspace tables: bucket arrays, those of tables being rehashed away, how many */
+    size_t ht_lut, ht_rehashing, rehashing_count;
     allocStats alloc;
 } vlMemStats;
 void infoMemoryStats(vlServer *s, vlMemStats *m);

@@ -270,3 +270,31 @@ start_server {tags {"info"}} {
         $c close
     }
 }
+
+start_server {tags {"info"}} {
+    test "INFO and MEMORY STATS: keyspace table figures and rehashing, as Valkey 8" {
+        r flushall
+        set st [r memory stats]
+        assert_equal 0 [dict get $st db.dict.rehashing.count]
+        assert_equal 0 [dict get $st overhead.db.hashtable.rehashing]
+        r set a b
+        set st [r memory stats]
+        assert_range [dict get $st overhead.db.hashtable.lut] 1 64
+        assert_equal 0 [s mem_overhead_db_hashtable_rehashing]
+        # the fifth key doubles the 4-bucket table: caught rehashing inside one EXEC
+        r multi
+        foreach k {b c d e} { r set $k v }
+        r info memory
+        r memory stats
+        set res [r exec]
+        assert_match "*mem_overhead_db_hashtable_rehashing:32*" [lindex $res 4]
+        set st [lindex $res 5]
+        assert_equal 1 [dict get $st db.dict.rehashing.count]
+        assert_equal 32 [dict get $st overhead.db.hashtable.rehashing]
+        assert_equal 96 [dict get $st overhead.db.hashtable.lut]
+        # an emptied db is still listed while its table exists
+        r del a b c d e
+        regexp {db=([0-9]+)} [r client info] -> dbid
+        assert {[dict exists [r memory stats] db.$dbid]}
+    }
+}
