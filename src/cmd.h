@@ -39,6 +39,9 @@ typedef void vlCommandProc(vlClient *c);
 #define CMD_KEYS_NO_ACCESS (1u << 17)
 /* (P|S)UNSUBSCRIBE: refused with NOSUB when the client has no subscription (Valkey 8). */
 #define CMD_UNSUBSCRIBE (1u << 18)
+/* Keys beyond the (first, last, step) triple (SORT's STORE target, BY/GET patterns): COMMAND
+ * INFO says movablekeys, and COMMAND GETKEYS asks cmd_server.c's table of key finders. */
+#define CMD_MOVABLEKEYS (1u << 19)
 
 struct vlCommand {
     const char *name; /* lower case */

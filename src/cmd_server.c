@@ -247,13 +247,14 @@ static void replyCommandInfo(vlClient *c, const vlCommand *cmd) {
     addReplyArrayLen(c, 10);
     addReplyBulkCStr(c, cmd->name);
     addReplyLongLong(c, cmd->arity);
-    int nf = cmdKeynum(cmd) > 0;
+    int movable = cmdKeynum(cmd) > 0 || (cmd->flags & CMD_MOVABLEKEYS);
+    int nf = movable;
     for (size_t i = 0; i < sizeof(cmdFlagNames) / sizeof(cmdFlagNames[0]); i++)
         nf += (cmd->flags & cmdFlagNames[i].flag) != 0;
     addReplySetLen(c, nf);
     for (size_t i = 0; i < sizeof(cmdFlagNames) / sizeof(cmdFlagNames[0]); i++)
         if (cmd->flags & cmdFlagNames[i].flag) addReplyStatus(c, cmdFlagNames[i].name);
-    if (cmdKeynum(cmd)) addReplyStatus(c, "movablekeys");
+    if (movable) addReplyStatus(c, "movablekeys");
     addReplyLongLong(c, cmdKeynum(cmd) ? 0 : cmd->firstkey); /* movable: 0 0 0, as Redis */
     addReplyLongLong(c, cmd->lastkey);
     addReplyLongLong(c, cmd->keystep);
@@ -380,6 +381,21 @@ static void commandGetKeys(vlClient *c) {
         }
         addReplyArrayLen(c, n);
         for (long long i = 0; i < n; i++) replyKeyAndFlags(c, cmd, &argv[kn + 1 + i], withflags);
+        return;
+    }
+    if (!strcmp(cmd->name, "sort")) { /* the key, and the STORE target (Redis's sortGetKeys) */
+        int store = 0;
+        for (int i = 2; i < argc; i++) {
+            if (argEq(&argv[i], "limit"))
+                i += 2;
+            else if (argEq(&argv[i], "by") || argEq(&argv[i], "get"))
+                i += 1;
+            else if (argEq(&argv[i], "store") && i + 1 < argc)
+                store = ++i;
+        }
+        addReplyArrayLen(c, store ? 2 : 1);
+        replyKeyAndFlags(c, cmd, &argv[1], withflags);
+        if (store) replyKeyAndFlags(c, cmd, &argv[store], withflags);
         return;
     }
     int last = cmd->lastkey < 0 ? argc + cmd->lastkey : cmd->lastkey;

@@ -266,9 +266,9 @@ static void sortRoCommand(vlClient *c) {
 }
 
 const vlCommand vlSortCommands[] = {
-    {"sort", sortCommand, -2, CMD_WRITE | CMD_DENYOOM, 1, 1, 1, "generic",
+    {"sort", sortCommand, -2, CMD_WRITE | CMD_DENYOOM | CMD_MOVABLEKEYS, 1, 1, 1, "generic",
      "Sorts the elements in a list, a set, or a sorted set, optionally storing the result."},
-    {"sort_ro", sortRoCommand, -2, CMD_READONLY, 1, 1, 1, "generic",
+    {"sort_ro", sortRoCommand, -2, CMD_READONLY | CMD_MOVABLEKEYS, 1, 1, 1, "generic",
      "Returns the sorted elements of a list, a set, or a sorted set."},
     {0},
 };

@@ -94,3 +94,12 @@ start_server {tags {"sort"}} {
         assert_equal {} [r sort nosuchkey]
     }
 }
+
+start_server {tags {"sort"}} {
+    test "COMMAND INFO: SORT and SORT_RO have movable keys; GETKEYS finds the STORE target" {
+        assert_match "*movablekeys*" [lindex [r command info sort] 0 2]
+        assert_match "*movablekeys*" [lindex [r command info sort_ro] 0 2]
+        assert_equal {l} [r command getkeys sort l by w_* get # limit 0 1]
+        assert_equal {l dst} [r command getkeys sort l limit 0 1 store dst alpha]
+    }
+}
