@@ -271,6 +271,30 @@ static void closeOverQueryLimit(vlClient *c, size_t used) {
     clientFree(c);
 }
 
+/* The shared read buffer (s->shared_qbuf): a client with no buffer of its own reads into it,
+ * its complete commands run from it, and only what is left (a partial command, or commands
+ * behind a block or a pause) is copied to a buffer of its own. Nothing else may point into
+ * it once the read is processed: argv lives only while its command runs, blocked and queued
+ * commands keep copies, and the parser keeps offsets. As Valkey 8 does: ten thousand idle
+ * clients hold no query buffers. */
+static void qbufLeaveShared(vlClient *c, int keep_rest) {
+    size_t rest = keep_rest ? c->qlen - c->qpos : 0;
+    char *q = NULL;
+    if (rest) {
+        q = vlTryRealloc(NULL, rest > QBUF_CHUNK ? rest : QBUF_CHUNK);
+        if (!q) { /* no memory for it: the client goes, its bytes with it */
+            rest = 0;
+            clientCloseAsap(c);
+        } else {
+            memcpy(q, c->qbuf + c->qpos, rest);
+        }
+    }
+    c->qbuf = q;
+    c->qcap = q ? vlAllocSize(q) : 0;
+    c->qlen = rest;
+    c->qpos = 0;
+}
+
 static void readCb(evutil_socket_t fd, short what, void *arg) {
     vlClient *c = arg;
     vlServer *s = c->srv;
@@ -281,7 +305,17 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
         allocHeapLeave(prev);
         return;
     }
-    if (!qbufReserve(c, readRoom(c))) {
+    size_t room = readRoom(c);
+    int shared = !c->qbuf && room <= QBUF_CHUNK;
+    if (shared) {
+        if (!s->shared_qbuf) {
+            s->shared_qbuf = vlMalloc(QBUF_CHUNK);
+            s->shared_qcap = vlAllocSize(s->shared_qbuf);
+        }
+        c->qbuf = s->shared_qbuf;
+        c->qcap = s->shared_qcap;
+        c->qlen = c->qpos = 0;
+    } else if (!qbufReserve(c, room)) {
         serverLog(
             s, LL_WARNING,
             "Closing client that asked for more memory than there is: id=%llu addr=%s qbuf=%zu",
@@ -293,6 +327,7 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     }
     ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n <= 0) {
+        if (shared) qbufLeaveShared(c, 0);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
             allocHeapLeave(prev);
             return;
@@ -311,6 +346,7 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     s->stats.total_reads_processed++;
     size_t used = c->qlen - c->qpos + protoMemUsage(&c->proto);
     if ((long long)used > s->cfg.client_query_buffer_limit) {
+        if (shared) qbufLeaveShared(c, 0);
         closeOverQueryLimit(c, used);
         allocHeapLeave(prev);
         return;
@@ -318,15 +354,36 @@ static void readCb(evutil_socket_t fd, short what, void *arg) {
     clientMemUpdate(c); /* a half-sent command only grows the query buffer */
     if (s->cfg.maxmemory_clients) clientMemEvict(s, 0);
     connProcessInput(c);
-    if (c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY)) stopReading(c);
-    /* keep small idle buffers small: a client that once sent 1 MB should not keep it */
-    if (c->qlen == 0 && c->qcap > 4 * QBUF_CHUNK) {
-        vlFree(c->qbuf);
-        c->qbuf = NULL;
-        c->qcap = 0;
+    int closing = c->flags & (CLIENT_CLOSE_ASAP | CLIENT_CLOSE_AFTER_REPLY);
+    if (shared) {
+        qbufLeaveShared(c, !closing);
         clientMemUpdate(c);
     }
+    if (closing) stopReading(c);
+    /* a buffer of its own stays for the next commands; the cron shrinks or frees it */
     allocHeapLeave(prev);
+}
+
+#define QBUF_IDLE_MS 2000           /* an empty buffer of its own goes after this idle time */
+#define QBUF_SHRINK_MIN (32 * 1024) /* smaller buffers are not worth resizing */
+
+void connQbufCron(vlClient *c, int64_t now_ms) {
+    if (!c->qbuf || c->qbuf == c->srv->shared_qbuf) return;
+    size_t used = c->qlen - c->qpos;
+    if (used == 0 && now_ms - c->last_ms >= QBUF_IDLE_MS) {
+        vlFree(c->qbuf);
+        c->qbuf = NULL;
+        c->qcap = c->qlen = c->qpos = 0;
+    } else if (used == 0 && c->qcap > QBUF_SHRINK_MIN && c->qpeak < c->qcap / 2) {
+        char *q = vlTryRealloc(c->qbuf, c->qpeak > QBUF_CHUNK ? c->qpeak : QBUF_CHUNK);
+        if (q) {
+            c->qbuf = q;
+            c->qcap = vlAllocSize(q);
+            c->qlen = c->qpos = 0;
+        }
+    }
+    c->qpeak = used; /* the peak is measured anew until the next look */
+    clientMemUpdate(c);
 }
 
 /* Called when a blocked or paused client may go on: commands already in its buffer run

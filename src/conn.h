@@ -16,5 +16,8 @@ int connWrite(vlClient *c); /* VL_ERR if the client had to be closed */
 void connEventFree(vlClient *c);
 void connResumeReading(vlClient *c);
 void connProcessInput(vlClient *c);
+/* The cron's look at a client's own query buffer: freed after 2 s idle and empty, shrunk
+ * toward its recent peak when that is under half of it. */
+void connQbufCron(vlClient *c, int64_t now_ms);
 
 #endif

@@ -276,6 +276,8 @@ void serverFree(vlServer *s) {
     while (s->clients) clientFree(s->clients);
     vstrFree(s->pending_push);
     s->pending_push = NULL;
+    vlFree(s->shared_qbuf);
+    s->shared_qbuf = NULL;
     if (s->db) {
         defragFree(s);
         lazyfreeFree(s);
@@ -445,6 +447,7 @@ static void cronClients(vlServer *s) {
             continue;
         }
         if (c->reply.bytes) clientCheckOutputLimits(c);
+        connQbufCron(c, now);
     }
 }
 

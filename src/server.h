@@ -127,6 +127,10 @@ struct vlServer {
     /* Pushes (pub/sub messages) to a client while it runs its own command: held here and
      * added after that command's reply, as Valkey 8 does (pubsub.c, cmd.c). */
     vstr *pending_push;
+    /* The read buffer of clients that hold none (conn.c): an idle client costs no query
+     * buffer; a client left with a partial command gets its own. */
+    char *shared_qbuf;
+    size_t shared_qcap;
     vlClient *pending_push_client;
     vlClient *cron_cursor; /* the next client the cron visits (NULL: the head) */
     int64_t pause_end_ms;

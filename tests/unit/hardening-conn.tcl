@@ -262,3 +262,60 @@ tags {"hardening"} {
         }
     }
 }
+
+start_server {tags {"querybuf"} overrides {hz 100}} {
+    proc qbuf_total {name} {
+        foreach line [split [string trim [r client list]] "\n"] {
+            if {[string match "*name=$name *" $line]} {
+                regexp {qbuf=([0-9]+)} $line -> q
+                regexp {qbuf-free=([0-9]+)} $line -> f
+                return [expr {$q + $f}]
+            }
+        }
+        return -1
+    }
+
+    test "Query buffers: an idle client holds none; a partial command gets one, freed when idle" {
+        set rd [deferring_client]
+        $rd client setname qb1
+        $rd read
+        assert_equal 0 [qbuf_total qb1]
+        r debug pause-cron 1
+        $rd write "*3\r\n\$3\r\nset\r\n\$2\r\na"
+        $rd flush
+        wait_for_condition 100 10 {[qbuf_total qb1] > 0} else { fail "no buffer of its own" }
+        $rd write "a\r\n\$1\r\nb\r\n"
+        $rd flush
+        assert_equal OK [$rd read]
+        assert_range [qbuf_total qb1] 16384 32768
+        r debug pause-cron 0
+        wait_for_condition 200 20 {[qbuf_total qb1] == 0} else { fail "not freed when idle" }
+        $rd close
+    }
+
+    test "Query buffers: a big command's buffer shrinks back once the commands are small" {
+        set c [new_client]
+        $c client setname qb2
+        $c set x [string repeat A 400000]
+        set big [qbuf_total qb2]
+        assert {$big > 32768}
+        wait_for_condition 200 10 {
+            [$c set x y] eq "OK" && [qbuf_total qb2] > 0 && [qbuf_total qb2] < $big
+        } else { fail "did not shrink: [qbuf_total qb2]" }
+        $c close
+    }
+
+    test "Query buffers: pipelined commands behind a blocked one wait in a buffer of its own" {
+        set rd [deferring_client]
+        r del qbl
+        $rd write "*3\r\n\$5\r\nblpop\r\n\$3\r\nqbl\r\n\$1\r\n0\r\n*2\r\n\$4\r\necho\r\n\$5\r\nafter\r\n"
+        $rd flush
+        wait_for_condition 50 20 {[s blocked_clients] == 1} else { fail "not blocked" }
+        # other clients read through the shared buffer meanwhile
+        for {set i 0} {$i < 20} {incr i} { r set k$i [string repeat z 1000] }
+        r rpush qbl v
+        assert_equal {qbl v} [$rd read]
+        assert_equal after [$rd read]
+        $rd close
+    }
+}
