@@ -126,6 +126,16 @@ static int checkLogfile(long long num, const char *str, char *err, size_t errlen
 static int checkNoReplica(long long num, const char *str, char *err, size_t errlen) {
     VL_UNUSED(num);
     if (str[0] == '\0' || !strcasecmp(str, "no one")) return VL_OK;
+    const char *port = strchr(str, ' ');
+    long long p;
+    if (!port || strchr(port + 1, ' ')) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return VL_ERR;
+    }
+    if (!utilStrToLL(port + 1, strlen(port + 1), &p) || p < 0 || p > 65535) {
+        snprintf(err, errlen, "Invalid primary port");
+        return VL_ERR;
+    }
     snprintf(err, errlen, "replication is not supported by this server");
     return VL_ERR;
 }
@@ -417,8 +427,12 @@ static int maxmemClientsSet(vlConfigValues *cv, const cfgDef *d, int argc, char 
     long long v;
     size_t len = argc == 1 ? strlen(argv[0]) : 0;
     if (len > 1 && argv[0][len - 1] == '%') {
-        if (!utilStrToLL(argv[0], len - 1, &v) || v < 0 || v > 100) {
+        if (!utilStrToLL(argv[0], len - 1, &v) || v < 0) {
             snprintf(err, errlen, "argument must be a memory or percent value");
+            return VL_ERR;
+        }
+        if (v > 100) {
+            snprintf(err, errlen, "percentage argument must be less or equal to 100");
             return VL_ERR;
         }
         v = -v;
@@ -824,19 +838,33 @@ int cfgSet(vlConfigValues *cv, const cfgDef *d, int argc, char **argv, char *err
     int kind = d->type == CT_INERT ? d->ikind : d->type;
     vstr *list = NULL; /* an inert list or multi-value enum: its canonical text */
     if (kind == CT_LIST || (kind == CT_ENUM && (d->flags & CF_MULTIARG))) {
-        for (int i = 0; i < argc; i++) {
-            if (kind == CT_ENUM) {
+        if (kind == CT_ENUM) {
+            /* flags, printed in the table's order as Valkey prints them */
+            unsigned seen = 0;
+            for (int i = 0; i < argc; i++) {
                 int k;
                 for (k = 0; d->enums[k].name && strcasecmp(d->enums[k].name, argv[i]); k++) {
                 }
-                if (!d->enums[k].name) {
+                if (!d->enums[k].name || k >= 32) {
                     cfgEnumList(d->enums, err, errlen);
-                    vstrFree(list);
                     return VL_ERR;
                 }
+                seen |= 1u << k;
             }
-            if (list) vstrCat(&list, " ", 1);
-            vstrCatStr(&list, argv[i]);
+            if (!seen) {
+                cfgEnumList(d->enums, err, errlen);
+                return VL_ERR;
+            }
+            for (int k = 0; d->enums[k].name; k++) {
+                if (!(seen & (1u << k))) continue;
+                if (list) vstrCat(&list, " ", 1);
+                vstrCatStr(&list, d->enums[k].name);
+            }
+        } else {
+            for (int i = 0; i < argc; i++) {
+                if (list) vstrCat(&list, " ", 1);
+                vstrCatStr(&list, argv[i]);
+            }
         }
         if (!list) list = vstrNew("", 0);
         if (kind == CT_ENUM)

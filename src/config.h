@@ -131,5 +131,8 @@ int configRewrite(vlServer *s, int force_all, char *err, size_t errlen);
 /* Appends one value in the form the config parser reads back: bare when plain printable ASCII,
  * else quoted with Redis's escapes, so that no value can start a line of its own. */
 void configQuoteArg(vstr **out, const char *p, size_t len);
+/* How many arguments a config line splits into (Redis's quoting rules); -1 when it does not
+ * split (unbalanced quotes). */
+int configArgCount(const char *line);
 
 #endif

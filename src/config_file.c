@@ -96,7 +96,9 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
     /* a bare `save` is `save ""` to Redis 7 and Valkey 8 (their default.conf has one) */
     static char *const no_save[] = {"save", ""};
     if (argc == 1 && !strcasecmp(d->name, "save")) argc = 2, argv = (char **)no_save;
-    if (argc < 2 || (!(d->flags & CF_MULTIARG) && argc != 2)) {
+    int multi_enum = (d->flags & CF_MULTIARG) &&
+                     (d->type == CT_ENUM || (d->type == CT_INERT && d->ikind == CT_ENUM));
+    if ((argc < 2 && !multi_enum) || (!(d->flags & CF_MULTIARG) && argc != 2)) {
         snprintf(why, whylen, "wrong number of arguments");
         return VL_ERR;
     }
@@ -363,4 +365,12 @@ int configRewrite(vlServer *s, int force_all, char *err, size_t errlen) {
     vlFree(text);
     free(real);
     return rc;
+}
+
+int configArgCount(const char *line) {
+    int argc = 0;
+    char **argv = cfgSplit(line, strlen(line), &argc);
+    if (!argv) return -1;
+    vlFree(argv);
+    return argc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -68,28 +69,37 @@ static int loadArgs(vlServer *s, int argc, char **argv) {
         }
         i++;
     }
-    vstr *opts = NULL;
+    /* Redis 7's reading: "--name" starts a line; "--name value" in one argument is a whole
+     * line; other arguments are values of the current line, quoted as they are. An option
+     * still without a value takes the next argument even if it starts with "--", so
+     * `--port --bla` is port "--bla" (an error), as in Redis; `--save` followed by an option
+     * or last means save "". */
+    vstr *opts = vstrNew("", 0);
+    int has_value = 1;
     for (; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-            if (opts) vstrCat(&opts, "\n", 1);
-            vstrCatStr(&opts, argv[i] + 2);
-        } else if (opts) {
+        const char *a = argv[i];
+        if (has_value && a[0] == '-' && a[1] == '-') {
+            if (opts->len) vstrCat(&opts, "\n", 1);
+            vstrCatStr(&opts, a + 2);
             vstrCat(&opts, " ", 1);
-            configQuoteArg(&opts, argv[i], strlen(argv[i])); /* a newline stays in its value */
+            has_value = configArgCount(a) != 1;
+            if (!has_value && !strcasecmp(a, "--save") &&
+                (i == argc - 1 || (argv[i + 1][0] == '-' && argv[i + 1][1] == '-'))) {
+                vstrCatStr(&opts, "\"\"");
+                has_value = 1;
+            }
         } else {
-            snprintf(err, sizeof err, "Unexpected argument '%s'", argv[i]);
-            configFatal(err);
-            return VL_ERR;
+            vstrCatRepr(&opts, a, strlen(a)); /* a newline stays in its value */
+            vstrCat(&opts, " ", 1);
+            has_value = 1;
         }
     }
-    if (opts) {
-        vstrCat(&opts, "\n", 1);
-        int rc = configLoadText(s, opts->buf, err, sizeof(err));
-        vstrFree(opts);
-        if (rc != VL_OK) {
-            configFatal(err);
-            return VL_ERR;
-        }
+    vstrCat(&opts, "\n", 1);
+    int rc = configLoadText(s, opts->buf, err, sizeof(err));
+    vstrFree(opts);
+    if (rc != VL_OK) {
+        configFatal(err);
+        return VL_ERR;
     }
     return VL_OK;
 }
@@ -112,7 +122,11 @@ int vlServerMain(int argc, char **argv) {
     }
     vlHeap *prev = allocHeapEnter(s->heap);
     s->executable = vlStrdup(argv[0]);
-    if (loadArgs(s, argc, argv) != VL_OK) return 1;
+    if (loadArgs(s, argc, argv) != VL_OK) {
+        allocHeapLeave(prev);
+        vlServerFree(s); /* nothing is running yet: a clean exit, also for leak checkers */
+        return 1;
+    }
     if (s->cfg.daemonize && daemon(1, 0) != 0) {
         fprintf(stderr, "daemonize failed: %s\n", strerror(errno));
         return 1;

@@ -53,7 +53,11 @@ start_server {tags {"maxmemory" "client-eviction"}} {
         assert_equal {maxmemory-clients 10%} [r config get maxmemory-clients]
         r config set maxmemory-clients 100%
         assert_equal {maxmemory-clients 100%} [r config get maxmemory-clients]
-        foreach bad {abc 101% -1 -5% 10%% %} {
+        # over 100%: Valkey's own text
+        assert_error "*percentage argument must be less or equal to 100*" {
+            r config set maxmemory-clients 101%
+        }
+        foreach bad {abc -1 -5% 10%% %} {
             assert_error "*argument must be a memory or percent value*" {
                 r config set maxmemory-clients $bad
             }

@@ -247,3 +247,50 @@ test "With no config file, bind is Redis's * -::*, and protected mode keeps it l
     vl_kill $pid
     file delete -force $dir
 }
+
+test "Command line: Redis 7's reading, and its errors quote each value" {
+    foreach {args line why} {
+        {--invalid} {'invalid'} {Bad directive or wrong number of arguments}
+        {--port} {'port'} {wrong number of arguments}
+        {--port 6379 6380} {'port "6379" "6380"'} {wrong number of arguments}
+        {--port --loglevel verbose} {'port "--loglevel" "verbose"'} {wrong number of arguments}
+        {--port --bla --loglevel verbose} {'port "--bla"'} {argument couldn't be parsed into an integer}
+        {--logfile --my--log --loglevel --bla} {'loglevel "--bla"'} {argument(s) must be one of the following*}
+        {--shutdown-on-sigint} {'shutdown-on-sigint'} {argument(s) must be one of the following*}
+        {--replicaof 127.0.0.1 abc} {'replicaof "127.0.0.1" "abc"'} {Invalid primary port}
+        {--replicaof 127.0.0.1 6379} {'replicaof "127.0.0.1" "6379"'} {replication is not supported*}
+    } {
+        catch {exec timeout 10 $::vl::cfg(server) {*}$args </dev/null 2>@1} out
+        assert_match "*>>> $line\n$why*" $out
+    }
+}
+
+test "Command line: name and value in one argument, values starting with --, bare save" {
+    set dir [file join $::vl::cfg(tmpdir) "cmdline.[pid].[vl_master nextid]"]
+    file mkdir $dir
+    foreach {args checks} {
+        {"--maxmemory 700mb" "--maxmemory-policy volatile-lru"}
+            {maxmemory 734003200 maxmemory-policy volatile-lru}
+        {loglevel verbose "--maxmemory '700mb'"} {loglevel verbose maxmemory 734003200}
+        {--proc-title-template --my--title --loglevel verbose}
+            {proc-title-template --my--title loglevel verbose}
+        {--save --loglevel verbose} {save {} loglevel verbose}
+        {--loglevel verbose --save} {save {} loglevel verbose}
+        {--shutdown-on-sigint "now force nosave"} {shutdown-on-sigint {nosave now force}}
+    } {
+        set port [get_free_port]
+        cc_write $dir/empty.conf "# nothing\n"
+        set pid [exec $::vl::cfg(server) $dir/empty.conf {*}$args --port $port --dir $dir \
+                     >$dir/out 2>$dir/err </dev/null &]
+        vl_master track $pid
+        if {[set why [vl_wait_ready [dict create host 127.0.0.1 port $port pid $pid]]] ne ""} {
+            vl_kill $pid
+            fail "$args: $why: [vl_tail $dir/err 5]"
+        }
+        set c [vl_client 127.0.0.1 $port]
+        foreach {k v} $checks { assert_equal [list $k $v] [$c config get $k] "$args" }
+        $c close
+        vl_kill $pid
+    }
+    file delete -force $dir
+}
