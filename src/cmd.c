@@ -27,12 +27,14 @@ typedef struct cmdEntry {
     size_t idx;
     struct cmdEntry *subs; /* a container's subcommands: the entries right after it */
     size_t nsubs;
+    char *rename; /* rename-command: the name it answers to now (owned), or NULL */
 } cmdEntry;
 
 static const void *cmdEntryKey(const dictLink *e, size_t *len) {
     const cmdEntry *ce = (const cmdEntry *)e;
-    *len = strlen(ce->cmd->name);
-    return ce->cmd->name;
+    const char *name = ce->rename ? ce->rename : ce->cmd->name;
+    *len = strlen(name);
+    return name;
 }
 
 /* FNV-1a over ASCII-folded bytes. The command dict is filled once from our own tables and
@@ -102,8 +104,29 @@ void cmdTableInit(vlServer *s) {
     s->cmdstats = vlCalloc(sizeof(vlCommandStats) * (n ? n : 1));
 }
 
+int cmdRename(vlServer *s, const char *from, const char *to, char *err, size_t errlen) {
+    if (!s->commands) cmdTableInit(s); /* config files are read before the server starts */
+    cmdEntry *ce = (cmdEntry *)dictFind(s->commands, from, strlen(from));
+    if (!ce) {
+        snprintf(err, errlen, "No such command in rename-command");
+        return VL_ERR;
+    }
+    if (to[0] && dictFind(s->commands, to, strlen(to))) {
+        snprintf(err, errlen, "Target command name already exists");
+        return VL_ERR;
+    }
+    dictUnlink(s->commands, from, strlen(from));
+    if (!to[0]) return VL_OK; /* renamed to "": gone */
+    vlFree(ce->rename);
+    ce->rename = vlStrdup(to);
+    dictAdd(s->commands, &ce->link);
+    return VL_OK;
+}
+
 void cmdTableFree(vlServer *s) {
     if (!s->commands) return;
+    cmdEntry *entries = s->cmd_entries;
+    for (size_t i = 0; i < s->ncommands; i++) vlFree(entries[i].rename);
     dictRelease(s->commands); /* entries are not the dict's: they are one array */
     vlFree(s->cmd_entries);
     for (size_t i = 0; i < s->ncommands; i++) latencyTrackFree(&s->cmdstats[i]);

@@ -107,6 +107,9 @@ void cmdTableInit(vlServer *s);
  * SLOWLOG show "(redacted)" instead. */
 int cmdArgIsSecret(const vlClient *c, int i);
 void cmdTableFree(vlServer *s);
+/* rename-command (config files only): the command answers to `to` from now on, or to nothing
+ * when `to` is "". */
+int cmdRename(vlServer *s, const char *from, const char *to, char *err, size_t errlen);
 /* Run the client's current argv through the admission checks and the command. Returns 1
  * when the command was consumed (run or rejected), 0 when it must wait (CLIENT PAUSE): the
  * caller keeps it in the query buffer and stops reading until the pause ends. */

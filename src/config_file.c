@@ -16,6 +16,7 @@
 #include "config.h"
 #include "config_int.h"
 #include "server.h"
+#include "cmd.h"
 
 /* ------------------------------------------------------------------- config file */
 
@@ -87,6 +88,13 @@ static int cfgLoadDirective(vlServer *s, int argc, char **argv, int depth, unsig
         vlFree(text);
         *nested = 1;
         return rc;
+    }
+    if (!strcasecmp(argv[0], "rename-command")) {
+        if (argc != 3) {
+            snprintf(why, whylen, "wrong number of arguments");
+            return VL_ERR;
+        }
+        return cmdRename(s, argv[1], argv[2], why, whylen);
     }
     const cfgDef *d = cfgLookup(argv[0], strlen(argv[0]), NULL);
     if (!d) {

@@ -145,7 +145,7 @@ void serverInitData(vlServer *s) {
             s->db[i].keys = dictCreate(&dbKeysType);
             s->db[i].expires = dictCreate(&dbExpiresType);
         }
-        cmdTableInit(s);
+        if (!s->commands) cmdTableInit(s); /* a rename-command may have built it already */
         observeInit(s);
         pubsubInit(s);
         blockingInit(s);

@@ -294,3 +294,23 @@ test "Command line: name and value in one argument, values starting with --, bar
     }
     file delete -force $dir
 }
+
+test "rename-command: a new name, or none; errors at load; CONFIG REWRITE keeps the line" {
+    set out [cc_refused "rename-command nosuchcmd x\n"]
+    assert_match "*>>> 'rename-command nosuchcmd x'\nNo such command in rename-command*" $out
+    set out [cc_refused "rename-command get set\n"]
+    assert_match "*Target command name already exists*" $out
+    set conf [file join $::vl::cfg(tmpdir) "rename.[pid].conf"]
+    cc_write $conf "rename-command flushdb badger\nrename-command keys \"\"\n"
+    start_server [list config $conf] {
+        assert_error "ERR unknown command 'flushdb'*" {r flushdb}
+        assert_error "ERR unknown command 'keys'*" {r keys *}
+        r set k v
+        assert_equal OK [r badger]
+        assert_equal 0 [r dbsize]
+        r config rewrite
+        set text [read [set f [open [srv config]]]][close $f]
+        assert_match "*rename-command flushdb badger*" $text
+    }
+    file delete $conf
+}
