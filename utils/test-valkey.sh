@@ -54,14 +54,16 @@ for f in "${FILES[@]}"; do
         --clients 1 --tags "-needs:repl -cluster" --baseport "${BASEPORT:-21111}" "${args[@]}") \
         >"$log" 2>&1
     rc=$?
-    clean=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
+    clean=$(tr -d '\000' <"$log" | sed 's/\x1b\[[0-9;]*m//g')
     ok=$(grep -c '^\[ok\]' <<<"$clean")
     err=$(grep -c '^\[err\]' <<<"$clean")
     stop=$(grep -m1 -E '^\[exception\]|FATAL CONFIG|rejects default.conf' <<<"$clean" | cut -c1-50)
     if [ "$rc" = 124 ]; then
         stop="hung after: $(grep -E '^\[(ok|err)\]' <<<"$clean" | tail -1 | cut -c7-40)"
-    elif [ -n "$stop" ]; then
+    elif grep -q '^\[exception\]' <<<"$clean"; then
         stop="stopped: $(grep -A1 -m1 '^\[exception\]' <<<"$clean" | tail -1 | cut -c1-40)"
+    elif [ -n "$stop" ]; then # a server block that could not start: its config was refused
+        stop="config refused: $(grep -m1 "^>>> '" <<<"$clean" | cut -c5-40)"
     fi
     pct=$(((ok + err) > 0 ? 100 * ok / (ok + err) : 0))
     if [ -z "$stop" ] && [ "$pct" -ge 95 ]; then res="ok ($pct%)"; else res="${stop:-$pct% passed}"; bad=$((bad + 1)); fi
