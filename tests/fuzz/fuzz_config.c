@@ -40,7 +40,7 @@ static void checkRoundTrip(vlServer *a) {
     close(fd);
     a->configfile = vlStrdup(path);
     char err[512] = "";
-    int rc = configRewrite(a, err, sizeof(err));
+    int rc = configRewrite(a, 0, err, sizeof(err));
     if (rc == VL_OK) {
         vlServer *b = fresh();
         vlHeap *prev = allocHeapEnter(b->heap);
