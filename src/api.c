@@ -79,6 +79,8 @@ vlServer *apiServerNew(int standalone, char *err, size_t errlen) {
         vlHeap *prev = allocHeapEnter(s->heap);
         char e[256];
         configSetOne(s, "port", "0", e, sizeof(e));
+        /* a library listens on loopback unless its host says otherwise */
+        configSetOne(s, "bind", "127.0.0.1 -::1", e, sizeof(e));
         configSetOne(s, "jemalloc-bg-thread", "no", e, sizeof(e));
         allocHeapLeave(prev);
     }

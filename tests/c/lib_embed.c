@@ -104,6 +104,10 @@ static void testSecureDefaults(void) {
     CHECK(vlCallv(s, &r, "CONFIG", "GET", "protected-mode", NULL) == 0);
     CHECK(r && r->elements == 2 && !strcmp(r->element[1]->str, "yes"));
     vlReplyFree(r);
+    /* a library listens on loopback unless told otherwise (the standalone default is * -::*) */
+    CHECK(vlCallv(s, &r, "CONFIG", "GET", "bind", NULL) == 0);
+    CHECK(r && r->elements == 2 && !strcmp(r->element[1]->str, "127.0.0.1 -::1"));
+    vlReplyFree(r);
     vlServerFree(s);
 }
 
