@@ -140,6 +140,30 @@ static int checkNoReplica(long long num, const char *str, char *err, size_t errl
     return VL_ERR;
 }
 
+/* oom-score-adj-values: three integers in [-2000, 2000], as Valkey checks them (stored only). */
+static int checkOomValues(long long num, const char *str, char *err, size_t errlen) {
+    VL_UNUSED(num);
+    int n = 0;
+    const char *p = str;
+    while (*p) {
+        const char *sp = strchr(p, ' ');
+        size_t len = sp ? (size_t)(sp - p) : strlen(p);
+        long long v;
+        if (!utilStrToLL(p, len, &v) || v < -2000 || v > 2000) {
+            snprintf(err, errlen,
+                     "Invalid oom-score-adj-values, elements must be between -2000 and 2000.");
+            return VL_ERR;
+        }
+        n++;
+        p += len + (sp ? 1 : 0);
+    }
+    if (n != 3) {
+        snprintf(err, errlen, "wrong number of arguments");
+        return VL_ERR;
+    }
+    return VL_OK;
+}
+
 static int checkNoTls(long long num, const char *str, char *err, size_t errlen) {
     VL_UNUSED(str);
     if (num == 0) return VL_OK;
@@ -701,7 +725,8 @@ const cfgDef cfgTable[] = {
     INERT_STR("tls-protocols", NULL, 0, 119, ""),
     INERT_STR("tls-ciphers", NULL, 0, 120, ""),
     INERT_STR("tls-ciphersuites", NULL, 0, 121, ""),
-    INERT_LIST("oom-score-adj-values", NULL, CF_MULTIARG, 122, "0 200 800"),
+    INERT_CHECKED("oom-score-adj-values", NULL, CF_MULTIARG, 122, CT_LIST, "0 200 800", 0, 0,
+                  checkOomValues),
     INERT_CHECKED("replicaof", "slaveof", CF_MULTIARG | CF_IMMUTABLE, 123, CT_LIST, "", 0, 0,
                   checkNoReplica),
     INERT_BOOL("io-threads-do-reads", NULL, 0, 125, "no"), /* Redis 7.0 */

@@ -290,8 +290,8 @@ void serverFree(vlServer *s) {
             if (s->db[i].watched) dictRelease(s->db[i].watched); /* empty: clients are gone */
         }
         vlFree(s->db);
-        cmdTableFree(s);
     }
+    cmdTableFree(s);  /* also one a config file's rename-command built before the start */
     clientMemFree(s); /* after the clients */
     configFree(s);
     vlFree(s->configfile);

@@ -82,6 +82,11 @@ start_server [list config $conf] {
         assert_equal OK [r config set repl-diskless-load swapdb]
         assert_error "*must be one of the following*" {r config set repl-diskless-load maybe}
         assert_equal OK [r config set tls-protocols "TLSv1.2 TLSv1.3"]
+        assert_equal OK [r config set oom-score-adj-values "0 -100 2000"]
+        assert_equal {oom-score-adj-values {0 -100 2000}} [r config get oom-score-adj-values]
+        assert_error "*elements must be between -2000 and 2000*" {r config set oom-score-adj-values "0 1 2001"}
+        assert_error "*wrong number of arguments*" {r config set oom-score-adj-values "0 1"}
+        r config set oom-score-adj-values "0 200 800"
         assert_equal OK [r config rewrite]
         set text [read [set f [open [srv config]]]][close $f]
         assert_match "*repl-backlog-size 2mb*" $text
