@@ -620,11 +620,12 @@ static void clientUnblockSub(vlClient *c) {
     addReplyLongLong(c, done ? 1 : 0);
 }
 
-static void clientNoEvictSub(vlClient *c) {
+/* CLIENT NO-EVICT / NO-TOUCH ON|OFF: one client flag each. */
+static void clientFlagSub(vlClient *c, int flag) {
     if (argEq(&c->argv[2], "on")) {
-        c->flags |= CLIENT_NO_EVICT;
+        c->flags |= flag;
     } else if (argEq(&c->argv[2], "off")) {
-        c->flags &= ~CLIENT_NO_EVICT;
+        c->flags &= ~flag;
     } else {
         addReplyErrorSyntax(c);
         return;
@@ -632,16 +633,12 @@ static void clientNoEvictSub(vlClient *c) {
     addReplyOk(c);
 }
 
+static void clientNoEvictSub(vlClient *c) {
+    clientFlagSub(c, CLIENT_NO_EVICT);
+}
+
 static void clientNoTouchSub(vlClient *c) {
-    if (argEq(&c->argv[2], "on")) {
-        c->flags |= CLIENT_NO_TOUCH;
-    } else if (argEq(&c->argv[2], "off")) {
-        c->flags &= ~CLIENT_NO_TOUCH;
-    } else {
-        addReplyErrorSyntax(c);
-        return;
-    }
-    addReplyOk(c);
+    clientFlagSub(c, CLIENT_NO_TOUCH);
 }
 
 static void clientHelpSub(vlClient *c);

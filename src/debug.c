@@ -341,12 +341,11 @@ static void debugProtocol(vlClient *c) {
             addReplyError(c, "ERR RESP2 is not supported by this command");
             return;
         }
-        int was = c->flags & CLIENT_PUSHING;
         c->flags |= CLIENT_PUSHING;
         addReplyPushLen(c, 2);
         addReplyBulkCStr(c, "server-cpu-usage");
         addReplyLongLong(c, 42);
-        c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+        c->flags &= ~CLIENT_PUSHING; /* pushes never nest */
         addReplyBulkCStr(c, "Some real reply following the push reply");
     } else if (argEq(t, "true") || argEq(t, "false")) {
         addReplyBool(c, argEq(t, "true"));
@@ -389,13 +388,9 @@ static void debugDictResizing(vlClient *c) {
  * tests and tools that set it run, and DEBUG LISTPACK shows it. */
 static void debugPackedThreshold(vlClient *c) {
     char buf[64];
-    long long v;
-    argCStr(&c->argv[2], buf, sizeof(buf));
-    size_t n = strlen(buf);
-    if (n >= 2 && (buf[n - 1] == 'b' || buf[n - 1] == 'B') && buf[n - 2] >= '0' &&
-        buf[n - 2] <= '9')
-        buf[n - 1] = '\0'; /* "1b": bytes, as Valkey's memtoull reads it */
-    if (c->argv[2].len >= sizeof(buf) || !utilParseMemory(buf, &v) || v < 0) {
+    long long v; /* utilParseMemory reads "1b" as Valkey's memtoull does */
+    if (c->argv[2].len >= sizeof(buf) ||
+        !utilParseMemory(argCStr(&c->argv[2], buf, sizeof(buf)), &v) || v < 0) {
         addReplyError(c, "ERR argument must be a memory value");
         return;
     }

@@ -351,7 +351,6 @@ static int clientUnsubscribe(vlClient *c, int kind, const char *name, size_t len
 
 static void replySubscription(vlClient *c, const char *what, const char *name, size_t len,
                               long long count) {
-    int was = c->flags & CLIENT_PUSHING;
     c->flags |= CLIENT_PUSHING;
     addReplyPushLen(c, 3);
     addReplyBulk(c, what, strlen(what));
@@ -360,7 +359,7 @@ static void replySubscription(vlClient *c, const char *what, const char *name, s
     else
         addReplyNull(c);
     addReplyLongLong(c, count);
-    c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+    c->flags &= ~CLIENT_PUSHING; /* pushes never nest */
 }
 
 /* Drops every subscription of one kind; with reply, one confirmation each (or the
@@ -448,14 +447,13 @@ static void deliver(vlClient *c, const psMessage *m) {
         s->pending_push_client = c;
         return;
     }
-    int was = c->flags & CLIENT_PUSHING;
     c->flags |= CLIENT_PUSHING;
     addReplyPushLen(c, m->pat ? 4 : 3);
     addReplyBulk(c, m->kind, m->kindlen);
     if (m->pat) addReplyBulk(c, m->pat, m->plen);
     addReplyBulk(c, m->ch, m->chlen);
     addReplyBulk(c, m->msg, m->mlen);
-    c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+    c->flags &= ~CLIENT_PUSHING; /* pushes never nest */
     /* A subscriber that does not read is closed here (deferred), not left to grow. */
     clientCheckOutputLimits(c);
 }
@@ -466,10 +464,9 @@ void pubsubFlushPending(vlServer *s) {
     s->pending_push = NULL;
     s->pending_push_client = NULL;
     if (c && v && v->len) {
-        int was = c->flags & CLIENT_PUSHING;
         c->flags |= CLIENT_PUSHING;
         addReplyRaw(c, v->buf, v->len);
-        c->flags = (c->flags & ~CLIENT_PUSHING) | was;
+        c->flags &= ~CLIENT_PUSHING; /* pushes never nest */
         clientCheckOutputLimits(c);
     }
     vstrFree(v);
